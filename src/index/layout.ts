@@ -1,0 +1,97 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, open, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { ChunkingOptions } from "./chunk.js";
+
+/**
+ * On-disk layout of an index directory:
+ *
+ *   index/CURRENT            name of the live build folder (replaced atomically by rename)
+ *   index/build-<stamp>/     one complete build: HNSWLib files, keyword.bin, embedder.bin,
+ *                            articles.json, manifest.json
+ *
+ * A build is written into a fresh folder and becomes live only when CURRENT is renamed over, so a
+ * crash at any moment leaves the previous build live and whole.
+ */
+
+export const MANIFEST_SCHEMA = 1;
+const POINTER = "CURRENT";
+
+/** Everything needed to decide what an incremental run may reuse, plus counts for humans. */
+export interface Manifest {
+  schema: number;
+  embedder: { spec: string; id: string; dimensions: number };
+  chunking: ChunkingOptions;
+  hnsw: { m: number; efConstruction: number; efSearch: number; space: "cosine" };
+  /** Per corpus file: content hash and the documents it produced. */
+  files: Record<string, { hash: string; docIds: string[] }>;
+  counts: { files: number; documents: number; chunks: number; duplicatesDropped: number; deletedLabels: number };
+  /** Documents the corpus-fitted embedder learned its statistics from (0 for model embedders). */
+  fittedOnDocuments: number;
+  corpusDir: string;
+  builtAt: string;
+  buildSeconds: number;
+}
+
+/** Absolute path of the live build folder, or null when there is none. */
+export async function currentBuildDir(indexDir: string): Promise<string | null> {
+  try {
+    const name = (await readFile(path.join(indexDir, POINTER), "utf8")).trim();
+    if (!name || name.includes("/") || name.includes("\\")) return null;
+    return path.join(indexDir, name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+}
+
+/** Creates an empty folder for a new build next to the live one. */
+export async function createBuildDir(indexDir: string, now: Date): Promise<string> {
+  await mkdir(indexDir, { recursive: true });
+  const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\..*$/, "");
+  const dir = path.join(indexDir, `build-${stamp}-${randomBytes(3).toString("hex")}`);
+  await mkdir(dir);
+  return dir;
+}
+
+/** Makes `buildDir` the live build: write the pointer to a temp file, fsync, rename over. */
+export async function publishBuild(indexDir: string, buildDir: string): Promise<void> {
+  const temp = path.join(indexDir, `${POINTER}.${randomBytes(3).toString("hex")}.tmp`);
+  await writeFile(temp, `${path.basename(buildDir)}\n`);
+  const handle = await open(temp, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temp, path.join(indexDir, POINTER));
+}
+
+/** Removes every build folder and temp file except the live build (left over by crashed runs or superseded). */
+export async function removeStaleBuilds(indexDir: string, keep: string | null): Promise<number> {
+  let removed = 0;
+  let entries: string[];
+  try {
+    entries = await readdir(indexDir);
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
+    const full = path.join(indexDir, entry);
+    const stale = (entry.startsWith("build-") && full !== keep) || (entry.startsWith(`${POINTER}.`) && entry.endsWith(".tmp"));
+    if (!stale) continue;
+    await rm(full, { recursive: true, force: true });
+    removed += 1;
+  }
+  return removed;
+}
+
+/** Reads a build's manifest, or null when the build folder has none (never a partial one). */
+export async function readManifest(buildDir: string): Promise<Manifest | null> {
+  try {
+    const manifest = JSON.parse(await readFile(path.join(buildDir, "manifest.json"), "utf8")) as Manifest;
+    return manifest.schema === MANIFEST_SCHEMA ? manifest : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,43 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { Article } from "../corpus/types.js";
+
+/** Metadata carried by every chunk in the vector store (LangChain `Document.metadata`). */
+export interface ChunkMetadata {
+  chunkId: string;
+  docId: string;
+  /** 0-based position of the chunk within its article. */
+  index: number;
+  title: string;
+  source: string | null;
+  author: string | null;
+  published: string | null;
+  url: string | null;
+  file: string;
+}
+
+/** An article as stored with a build (`articles.json`). */
+export interface IndexedArticle extends Article {
+  /** Hash of the normalised cleaned text: exact duplicates share it. */
+  contentHash: string;
+  /** When this article was first ingested (kept across incremental runs). */
+  ingestedAt: string;
+  chunkIds: string[];
+  /** MinHash signature (base64) for near-duplicate detection. */
+  signature: string;
+  /** Other articles whose text is nearly the same (syndicated copies). */
+  nearDuplicates: { docId: string; similarity: number }[];
+}
+
+/**
+ * The text that is embedded and keyword-indexed for a chunk: its article's title first, so that
+ * a chunk deep in an article still matches questions phrased like the headline.
+ */
+export function chunkEmbeddingText(title: string, text: string): string {
+  return `${title}\n${text}`;
+}
+
+/** Reads a build's article records. */
+export async function readArticles(buildDir: string): Promise<IndexedArticle[]> {
+  return JSON.parse(await readFile(path.join(buildDir, "articles.json"), "utf8")) as IndexedArticle[];
+}

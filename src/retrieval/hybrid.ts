@@ -1,0 +1,145 @@
+import type { Document } from "@langchain/core/documents";
+import type { NewsIndex } from "../index/open.js";
+import type { ChunkMetadata } from "../index/records.js";
+
+/** Narrowing of the searched chunks. Dates are inclusive ISO `YYYY-MM-DD`. */
+export interface RetrievalFilter {
+  from?: string | null;
+  to?: string | null;
+  /** Outlet names, matched case-insensitively. */
+  sources?: readonly string[];
+}
+
+export interface RetrievalOptions {
+  /** How many chunks to return. */
+  k: number;
+  filter?: RetrievalFilter;
+  /** How many candidates each retriever contributes before fusion. */
+  candidates?: number;
+  /** At most this many chunks from one article (or its near-duplicates) among the results. */
+  maxPerDocument?: number;
+  /** Weight of the keyword ranking in fusion (the vector ranking has weight 1). */
+  keywordWeight?: number;
+}
+
+export interface RetrievedChunk {
+  label: number;
+  document: Document<ChunkMetadata>;
+  /** Fused score (reciprocal rank fusion); higher is better. */
+  score: number;
+  keywordRank: number | null;
+  vectorRank: number | null;
+  /** Cosine similarity from the vector index, when the vector retriever found it. */
+  similarity: number | null;
+}
+
+/** Reciprocal-rank-fusion constant: the usual 60 damps the difference between ranks 1 and 2. */
+const RRF_K = 60;
+
+/**
+ * Hybrid retrieval: BM25 keyword search and vector search over the same chunks, fused by
+ * reciprocal rank, then diversified so one article (or syndicated copies of it) cannot fill
+ * every slot. Filters apply inside both searches, so k results come back whenever k match.
+ */
+export async function retrieve(index: NewsIndex, query: string, options: RetrievalOptions): Promise<RetrievedChunk[]> {
+  const candidates = Math.max(options.candidates ?? 40, options.k);
+  const accepts = buildFilter(options.filter);
+  const labelFilter = accepts
+    ? (label: number) => {
+        const document = index.chunk(label);
+        return document !== undefined && accepts(document.metadata);
+      }
+    : undefined;
+
+  const keywordHits = index.keyword.search(query, candidates, labelFilter);
+
+  let vectorHits: { label: number; similarity: number }[] = [];
+  const store = index.vectorStore;
+  if (store && store.index.getCurrentCount() > 0) {
+    const vector = await index.embeddings.embedQuery(query);
+    const live = store.docstore._docs.size;
+    const result = store.index.searchKnn(vector, Math.min(candidates, live), labelFilter);
+    vectorHits = result.neighbors.map((label, position) => ({
+      label,
+      similarity: 1 - (result.distances[position] ?? 1),
+    }));
+  }
+
+  const keywordWeight = options.keywordWeight ?? 1;
+  const fused = new Map<number, RetrievedChunk>();
+  const entry = (label: number): RetrievedChunk | undefined => {
+    let existing = fused.get(label);
+    if (!existing) {
+      const document = index.chunk(label);
+      if (!document) return undefined;
+      existing = { label, document, score: 0, keywordRank: null, vectorRank: null, similarity: null };
+      fused.set(label, existing);
+    }
+    return existing;
+  };
+  keywordHits.forEach((hit, rank) => {
+    const item = entry(hit.label);
+    if (!item) return;
+    item.keywordRank = rank + 1;
+    item.score += keywordWeight / (RRF_K + rank + 1);
+  });
+  vectorHits.forEach((hit, rank) => {
+    const item = entry(hit.label);
+    if (!item) return;
+    item.vectorRank = rank + 1;
+    item.similarity = hit.similarity;
+    item.score += 1 / (RRF_K + rank + 1);
+  });
+
+  const ranked = [...fused.values()].sort((a, b) => b.score - a.score || a.label - b.label);
+  return diversify(index, ranked, options.k, options.maxPerDocument ?? 2);
+}
+
+/**
+ * Greedy selection with a per-article cap. Near-duplicate articles (syndicated copies) share
+ * the cap. When the cap leaves slots empty (a corpus of one article), the best of the rest fill
+ * them, so k results come back whenever k exist.
+ */
+function diversify(index: NewsIndex, ranked: RetrievedChunk[], k: number, maxPerDocument: number): RetrievedChunk[] {
+  const picked: RetrievedChunk[] = [];
+  const overflow: RetrievedChunk[] = [];
+  const perGroup = new Map<string, number>();
+  const groupOf = (docId: string): string => {
+    const duplicates = index.articles.get(docId)?.nearDuplicates ?? [];
+    // The smallest id among an article and its near-duplicates names their group.
+    return duplicates.reduce((smallest, other) => (other.docId < smallest ? other.docId : smallest), docId);
+  };
+  for (const item of ranked) {
+    if (picked.length >= k) break;
+    const group = groupOf(item.document.metadata.docId);
+    const used = perGroup.get(group) ?? 0;
+    if (used >= maxPerDocument) {
+      overflow.push(item);
+      continue;
+    }
+    perGroup.set(group, used + 1);
+    picked.push(item);
+  }
+  for (const item of overflow) {
+    if (picked.length >= k) break;
+    picked.push(item);
+  }
+  return picked;
+}
+
+function buildFilter(filter: RetrievalFilter | undefined): ((metadata: ChunkMetadata) => boolean) | undefined {
+  if (!filter) return undefined;
+  const from = filter.from ?? null;
+  const to = filter.to ?? null;
+  const sources = filter.sources?.length ? new Set(filter.sources.map((source) => source.toLowerCase())) : null;
+  if (!from && !to && !sources) return undefined;
+  return (metadata) => {
+    if (from || to) {
+      if (!metadata.published) return false;
+      if (from && metadata.published < from) return false;
+      if (to && metadata.published > to) return false;
+    }
+    if (sources && !(metadata.source && sources.has(metadata.source.toLowerCase()))) return false;
+    return true;
+  };
+}

@@ -31,7 +31,8 @@ export interface App {
 
 export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const now = overrides.now ?? (() => new Date());
-  const embedder = overrides.embedder ?? createIndexEmbedder(config.embeddings, { dimensions: config.embeddingDimensions });
+  const embedder =
+    overrides.embedder ?? createIndexEmbedder(config.embeddings, { dimensions: config.embeddingDimensions });
   let loaded: Promise<NewsIndex> | null = null;
 
   const app: App = {
@@ -57,14 +58,16 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       return loaded;
     },
     referenceDate: () => config.referenceDate ?? now().toISOString().slice(0, 10),
-    ask: async (question, options = {}) =>
+    ask: async (question, options = {}) => {
       // Validate before loading so a bad question is reported as such even without an index.
-      ask(await app.index().then((index) => (validateQuestion(question), index)), question, {
+      validateQuestion(question);
+      return ask(await app.index(), question, {
         topK: config.topK,
         referenceDate: app.referenceDate(),
         extractive: { ...DEFAULT_EXTRACTIVE, maxSentences: config.answerMaxSentences },
         ...options,
-      }),
+      });
+    },
   };
   return app;
 }

@@ -11,8 +11,7 @@ const isoDate = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date like 2025-07-25")
   .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), "is not a real date");
 
-const positiveInt = (fallback: number, max: number) =>
-  z.coerce.number().int().min(1).max(max).default(fallback);
+const positiveInt = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
 
 const schema = z.object({
   CORPUS_DIR: z.string().min(1).default("seeds"),

@@ -23,8 +23,8 @@ export interface ExtractiveOptions {
 
 export const DEFAULT_EXTRACTIVE: ExtractiveOptions = {
   maxSentences: 3,
-  minChunkCoverage: 0.5,
-  minSentenceCoverage: 0.3,
+  minChunkCoverage: 0.45,
+  minSentenceCoverage: 0.2,
 };
 
 /** Inverse document frequency of a term in the corpus (unseen terms get the largest value). */
@@ -75,11 +75,12 @@ export function extractiveAnswer(
     bestChunkCoverage = Math.max(bestChunkCoverage, context);
     for (const sentence of splitSentences(chunk.document.pageContent)) {
       const words = sentence.split(/\s+/).length;
-      if (words < 5) continue;
+      // Fragments and headings (no closing punctuation) read badly as answer sentences.
+      if (words < 5 || !/[.!?…]["'”’)\]]*$/.test(sentence)) continue;
       const terms = new Set(contentTerms(sentence));
       const own = coverage(terms);
       const lengthPenalty = words > 60 ? 0.1 : 0;
-      const typeBonus = wants && wants.test(sentence) ? 0.1 : 0;
+      const typeBonus = wants?.test(sentence) ? 0.1 : 0;
       const score = 0.6 * own + 0.25 * context + 0.15 / (1 + rank) + typeBonus - lengthPenalty;
       candidates.push({ sentence, terms, chunk, score, coverage: own, alsoFrom: [] });
     }
@@ -87,11 +88,7 @@ export function extractiveAnswer(
   candidates.sort((a, b) => b.score - a.score);
   const best = candidates[0];
   const bestSentenceCoverage = best?.coverage ?? 0;
-  if (
-    !best ||
-    bestChunkCoverage < options.minChunkCoverage ||
-    bestSentenceCoverage < options.minSentenceCoverage
-  ) {
+  if (!best || bestChunkCoverage < options.minChunkCoverage || bestSentenceCoverage < options.minSentenceCoverage) {
     return { answered: false, answer: "", citations: [], bestChunkCoverage, bestSentenceCoverage };
   }
 
@@ -155,6 +152,10 @@ function answerTypeOf(question: string): RegExp | null {
     return /\b(\d{4}|january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/i;
   }
   if (/^\s*(who|whom)\b/.test(q)) return /\b\p{Lu}\p{Ll}+ \p{Lu}\p{Ll}+/u;
+  // "Which countries ...", "What city ...": a proper name after the sentence's first word.
+  if (/^\s*(which|what)\s+(countr|nation|cit|state|compan|team|part|group|organi[sz]ation|region|province)/.test(q)) {
+    return /\S\s+\p{Lu}\p{Ll}+/u;
+  }
   return null;
 }
 

@@ -2,8 +2,8 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { createApp } from "../app.js";
 import { formatBuildSummary } from "./render.js";
-import { runIngest } from "./run-ingest.js";
 import { runCli } from "./run.js";
+import { runIngest } from "./run-ingest.js";
 
 const USAGE = `Usage: npm run ingest -- [--corpus <folder>] [--index <folder>] [--quiet]
 
@@ -32,4 +32,3 @@ runCli(async (baseConfig) => {
   process.stdout.write(`${formatBuildSummary(report)}\n`);
   return 0;
 });
-

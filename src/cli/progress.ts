@@ -34,7 +34,9 @@ export function createProgressBar(stream: NodeJS.WriteStream = process.stderr): 
     const filled = Math.round(ratio * width);
     const bar = `${"█".repeat(filled)}${"░".repeat(width - filled)}`;
     const label = LABELS[progress.phase].padEnd(27);
-    stream.write(`\r${label} ${bar} ${String(Math.round(ratio * 100)).padStart(3)}% ${progress.done}/${progress.total}\x1b[K`);
+    stream.write(
+      `\r${label} ${bar} ${String(Math.round(ratio * 100)).padStart(3)}% ${progress.done}/${progress.total}\x1b[K`,
+    );
     drawn = true;
   };
   const done = () => {

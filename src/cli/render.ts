@@ -29,7 +29,9 @@ export function formatBuildSummary(report: BuildReport): string {
     report.filesRemoved && `${report.filesRemoved} removed`,
   ].filter(Boolean);
   const rate = report.embeddedChunks > 0 ? `, ${Math.round(report.chunksPerSecond)} chunks/s` : "";
-  const warnings = report.warnings.length ? `; ${report.warnings.length} warning${report.warnings.length === 1 ? "" : "s"}` : "";
+  const warnings = report.warnings.length
+    ? `; ${report.warnings.length} warning${report.warnings.length === 1 ? "" : "s"}`
+    : "";
   return (
     `Indexed ${report.documents} documents, ${report.chunks} chunks from ${report.files} files` +
     `${changes.length ? ` (${changes.join(", ")})` : ""}: embedded ${report.embeddedChunks} chunks in ${report.seconds.toFixed(1)} s${rate}${warnings}.`

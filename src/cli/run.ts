@@ -1,11 +1,11 @@
-import { loadConfig, loadDotEnv, type Config } from "../config.js";
+import { type Config, loadConfig, loadDotEnv } from "../config.js";
 import { describeError, UserError } from "../errors.js";
 
 /**
  * Runs a command-line entry point: loads `.env`, validates the configuration, and turns any
  * error into one line on stderr and a non-zero exit code. Stack traces only with LOG_LEVEL=debug.
  */
-export function runCli(main: (config: Config) => Promise<number | void>): void {
+export function runCli(main: (config: Config) => Promise<number | undefined>): void {
   let debug = false;
   const run = async () => {
     loadDotEnv();

@@ -1,8 +1,8 @@
 import { readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
-import hnswlib from "hnswlib-node";
 import { Document } from "@langchain/core/documents";
+import hnswlib from "hnswlib-node";
 import { listCorpusFiles } from "../corpus/files.js";
 import { parseCorpusFile } from "../corpus/parse.js";
 import type { Article, CorpusWarning } from "../corpus/types.js";
@@ -16,6 +16,7 @@ import {
   currentBuildDir,
   MANIFEST_SCHEMA,
   type Manifest,
+  PIPELINE_VERSION,
   publishBuild,
   readManifest,
   removeStaleBuilds,
@@ -335,6 +336,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   for (const article of articles) fileEntries[article.file]?.docIds.push(article.docId);
   const manifest: Manifest = {
     schema: MANIFEST_SCHEMA,
+    pipeline: PIPELINE_VERSION,
     embedder: { spec: options.embedder.spec, id: ready.id, dimensions },
     chunking: { ...options.chunking },
     hnsw: { ...DEFAULT_HNSW },
@@ -387,6 +389,9 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
 /** Why the previous build cannot be extended incrementally, or null when it can. */
 function whyRebuild(previous: Manifest | null, options: BuildOptions): string | null {
   if (!previous) return null;
+  if (previous.pipeline !== PIPELINE_VERSION) {
+    return `the text pipeline changed (version ${previous.pipeline ?? 1} -> ${PIPELINE_VERSION})`;
+  }
   if (previous.embedder.spec !== options.embedder.spec) {
     return `the embedder changed from "${previous.embedder.spec}" to "${options.embedder.spec}"`;
   }
@@ -418,7 +423,8 @@ function addVectors(
     index.initIndex({ maxElements: vectors.length, m: DEFAULT_HNSW.m, efConstruction: DEFAULT_HNSW.efConstruction });
     store._index = index;
   }
-  if (vectors[0]?.length !== dimensions) throw new Error(`embedding size ${vectors[0]?.length} does not match the index (${dimensions})`);
+  if (vectors[0]?.length !== dimensions)
+    throw new Error(`embedding size ${vectors[0]?.length} does not match the index (${dimensions})`);
   let nextLabel = 0;
   for (const key of store.docstore._docs.keys()) nextLabel = Math.max(nextLabel, Number(key) + 1);
   nextLabel = Math.max(nextLabel, index.getCurrentCount());
@@ -444,7 +450,11 @@ function compact(store: HNSWLib, ready: ReadyEmbedder, dimensions: number): HNSW
   const entries = [...store.docstore._docs.entries()];
   const fresh = new HNSWLib(ready.embeddings, { space: DEFAULT_HNSW.space, numDimensions: dimensions });
   const index = new hnswlib.HierarchicalNSW(DEFAULT_HNSW.space, dimensions);
-  index.initIndex({ maxElements: Math.max(1, entries.length), m: DEFAULT_HNSW.m, efConstruction: DEFAULT_HNSW.efConstruction });
+  index.initIndex({
+    maxElements: Math.max(1, entries.length),
+    m: DEFAULT_HNSW.m,
+    efConstruction: DEFAULT_HNSW.efConstruction,
+  });
   const additions: Record<string, Document> = {};
   entries.forEach(([key, document], label) => {
     index.addPoint(store.index.getPoint(Number(key)), label);

@@ -29,13 +29,11 @@ export interface Chunk {
 export function chunkArticle(article: Pick<Article, "docId" | "text">, options: ChunkingOptions): Chunk[] {
   // Sentences remember whether they open a paragraph, so chunk text keeps paragraph breaks and a
   // subheading without a full stop never fuses with the sentence after it.
-  const sentences = article.text
-    .split(/\n\s*\n|\n/)
-    .flatMap((paragraph) =>
-      splitSentences(paragraph)
-        .flatMap((sentence) => cutLongSentence(sentence, options.size))
-        .map((text, position) => ({ text, opensParagraph: position === 0 })),
-    );
+  const sentences = article.text.split(/\n\s*\n|\n/).flatMap((paragraph) =>
+    splitSentences(paragraph)
+      .flatMap((sentence) => cutLongSentence(sentence, options.size))
+      .map((text, position) => ({ text, opensParagraph: position === 0 })),
+  );
   const chunks: Chunk[] = [];
   let current: { text: string; opensParagraph: boolean }[] = [];
   let currentLength = 0;
@@ -43,7 +41,11 @@ export function chunkArticle(article: Pick<Article, "docId" | "text">, options: 
 
   const flush = () => {
     if (freshSentences === 0) return;
-    const text = current.map((sentence, i) => (i > 0 && sentence.opensParagraph ? `\n\n${sentence.text}` : i > 0 ? ` ${sentence.text}` : sentence.text)).join("");
+    const text = current
+      .map((sentence, i) =>
+        i > 0 && sentence.opensParagraph ? `\n\n${sentence.text}` : i > 0 ? ` ${sentence.text}` : sentence.text,
+      )
+      .join("");
     chunks.push({ chunkId: chunkIdFor(article.docId, text), docId: article.docId, index: chunks.length, text });
     // Carry the tail of this chunk into the next one as overlap.
     const carried: typeof current = [];

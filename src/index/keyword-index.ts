@@ -99,7 +99,7 @@ export class KeywordIndex {
   private readonly docLengths: Uint32Array;
   private readonly totalLength: number;
   /** k1 * (1 - b + b * length / averageLength) per document, precomputed for search. */
-  private readonly lengthNorms: Float32Array;
+  private readonly lengthNorms: Float64Array;
   /** Search scratch: scores per document number, only entries listed in `touched` are non-zero. */
   private readonly scores: Float64Array;
   private readonly touched: Uint32Array;
@@ -125,10 +125,12 @@ export class KeywordIndex {
     this.docLengths = parts.docLengths;
     this.totalLength = parts.totalLength;
     this.termIds = new Map();
-    parts.terms.forEach((term, id) => this.termIds.set(term, id));
+    parts.terms.forEach((term, id) => {
+      this.termIds.set(term, id);
+    });
     const n = parts.labels.length;
     const average = this.averageLength;
-    this.lengthNorms = new Float32Array(n);
+    this.lengthNorms = new Float64Array(n);
     for (let d = 0; d < n; d += 1) {
       const length = parts.docLengths[d] ?? 0;
       this.lengthNorms[d] = parts.k1 * (1 - parts.b + (average > 0 ? (parts.b * length) / average : 0));
@@ -270,8 +272,8 @@ export class KeywordIndex {
    * whose label passes `filter` (called once per matching chunk) are returned.
    */
   search(query: string, k: number, filter?: (label: number) => boolean): KeywordHit[] {
-    if (!(k > 0) || this.labels.length === 0) return [];
     const limit = Math.floor(k);
+    if (!(limit >= 1) || this.labels.length === 0) return [];
     const { scores, touched, offsets, postingDocs, postingFreqs, lengthNorms } = this;
     const k1plus1 = this.k1 + 1;
     let touchedCount = 0;
@@ -290,30 +292,37 @@ export class KeywordIndex {
     }
     if (touchedCount === 0) return [];
 
-    // Bounded min-heap of document numbers: the root is the weakest of the best `limit` so far.
-    const heap: number[] = [];
+    // Move the candidates out of the shared scratch before calling `filter`, so a filter that
+    // throws (or searches this index itself) cannot leave stale scores behind.
+    const candidates = touched.slice(0, touchedCount);
+    const candidateScores = new Float64Array(touchedCount);
+    for (let i = 0; i < touchedCount; i += 1) {
+      const doc = candidates[i] ?? 0;
+      candidateScores[i] = scores[doc] ?? 0;
+      scores[doc] = 0;
+    }
+
+    // Bounded min-heap of candidate positions: the root is the weakest of the best `limit` so far.
     const labels = this.labels;
     const weaker = (a: number, c: number): boolean => {
-      const sa = scores[a] ?? 0;
-      const sc = scores[c] ?? 0;
-      return sa < sc || (sa === sc && (labels[a] ?? 0) > (labels[c] ?? 0));
+      const sa = candidateScores[a] ?? 0;
+      const sc = candidateScores[c] ?? 0;
+      return sa < sc || (sa === sc && (labels[candidates[a] ?? 0] ?? 0) > (labels[candidates[c] ?? 0] ?? 0));
     };
+    const heap: number[] = [];
     for (let i = 0; i < touchedCount; i += 1) {
-      const doc = touched[i] ?? 0;
-      if (filter && !filter(labels[doc] ?? 0)) continue;
+      if (filter && !filter(labels[candidates[i] ?? 0] ?? 0)) continue;
       if (heap.length < limit) {
-        heap.push(doc);
+        heap.push(i);
         siftUp(heap, heap.length - 1, weaker);
-      } else if (weaker(heap[0] ?? 0, doc)) {
-        heap[0] = doc;
+      } else if (weaker(heap[0] ?? 0, i)) {
+        heap[0] = i;
         siftDown(heap, 0, weaker);
       }
     }
-    const hits = heap
+    return heap
       .sort((a, c) => (weaker(a, c) ? 1 : weaker(c, a) ? -1 : 0))
-      .map((doc) => ({ label: labels[doc] ?? 0, score: scores[doc] ?? 0 }));
-    for (let i = 0; i < touchedCount; i += 1) scores[touched[i] ?? 0] = 0;
-    return hits;
+      .map((i) => ({ label: labels[candidates[i] ?? 0] ?? 0, score: candidateScores[i] ?? 0 }));
   }
 
   /**
@@ -363,7 +372,8 @@ export class KeywordIndex {
     const headerStart = magicLength + 4;
     if (headerStart + headerLength > bytes.length) throw new Error(`${path} is truncated (header)`);
     const header = JSON.parse(bytes.toString("utf8", headerStart, headerStart + headerLength)) as Header;
-    if (header.format !== FORMAT_VERSION) throw new Error(`${path} has keyword index format ${header.format}, expected ${FORMAT_VERSION}`);
+    if (header.format !== FORMAT_VERSION)
+      throw new Error(`${path} has keyword index format ${header.format}, expected ${FORMAT_VERSION}`);
     if (header.endianness !== endianness()) throw new Error(`${path} was written on a ${header.endianness} machine`);
     const n = header.documentCount;
     const p = header.postingCount;

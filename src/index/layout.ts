@@ -15,11 +15,19 @@ import type { ChunkingOptions } from "./chunk.js";
  */
 
 export const MANIFEST_SCHEMA = 1;
+
+/**
+ * Version of everything that turns files into indexed text and terms (cleaning, splitting,
+ * metadata, sentence splitting, tokenising). Bump it with any change there: unchanged files
+ * reuse their previous articles and chunks, so without a bump they would keep the old behaviour.
+ */
+export const PIPELINE_VERSION = 3;
 const POINTER = "CURRENT";
 
 /** Everything needed to decide what an incremental run may reuse, plus counts for humans. */
 export interface Manifest {
   schema: number;
+  pipeline: number;
   embedder: { spec: string; id: string; dimensions: number };
   chunking: ChunkingOptions;
   hnsw: { m: number; efConstruction: number; efSearch: number; space: "cosine" };
@@ -78,7 +86,8 @@ export async function removeStaleBuilds(indexDir: string, keep: string | null): 
   }
   for (const entry of entries) {
     const full = path.join(indexDir, entry);
-    const stale = (entry.startsWith("build-") && full !== keep) || (entry.startsWith(`${POINTER}.`) && entry.endsWith(".tmp"));
+    const stale =
+      (entry.startsWith("build-") && full !== keep) || (entry.startsWith(`${POINTER}.`) && entry.endsWith(".tmp"));
     if (!stale) continue;
     await rm(full, { recursive: true, force: true });
     removed += 1;

@@ -21,9 +21,7 @@ export function createIndexEmbedder(spec: string, settings: EmbedderSettings): I
     case "offline":
       return offlineEmbedder(settings.dimensions);
     default:
-      throw new UserError(
-        `Unknown EMBEDDINGS provider "${provider}". Use one of: ${EMBEDDING_PROVIDERS.join(", ")}.`,
-      );
+      throw new UserError(`Unknown EMBEDDINGS provider "${provider}". Use one of: ${EMBEDDING_PROVIDERS.join(", ")}.`);
   }
 }
 
@@ -42,7 +40,8 @@ function offlineEmbedder(dimensions: number): IndexEmbedder {
     learnsFromCorpus: true,
     fit: async (corpusTexts) => ready(new HashedTfidfEmbeddings({ dimensions }).fit(corpusTexts)),
     restore: async (state) => {
-      if (!state) throw new UserError("The index has no saved embedder statistics. Run `npm run ingest` to rebuild it.");
+      if (!state)
+        throw new UserError("The index has no saved embedder statistics. Run `npm run ingest` to rebuild it.");
       return ready(HashedTfidfEmbeddings.deserialize(state));
     },
   };

@@ -13,7 +13,13 @@ export interface RetrievalFilter {
 export interface RetrievalOptions {
   /** How many chunks to return. */
   k: number;
+  /** Hard narrowing: only matching chunks come back. */
   filter?: RetrievalFilter;
+  /**
+   * Soft narrowing: matching chunks are searched for a second time and that ranking is fused in,
+   * so they rise, while a strong match outside still can come back.
+   */
+  prefer?: RetrievalFilter;
   /** How many candidates each retriever contributes before fusion. */
   candidates?: number;
   /** At most this many chunks from one article (or its near-duplicates) among the results. */
@@ -43,54 +49,51 @@ const RRF_K = 60;
  */
 export async function retrieve(index: NewsIndex, query: string, options: RetrievalOptions): Promise<RetrievedChunk[]> {
   const candidates = Math.max(options.candidates ?? 40, options.k);
-  const accepts = buildFilter(options.filter);
-  const labelFilter = accepts
-    ? (label: number) => {
-        const document = index.chunk(label);
-        return document !== undefined && accepts(document.metadata);
-      }
-    : undefined;
-
-  const keywordHits = index.keyword.search(query, candidates, labelFilter);
-
-  let vectorHits: { label: number; similarity: number }[] = [];
-  const store = index.vectorStore;
-  if (store && store.index.getCurrentCount() > 0) {
-    const vector = await index.embeddings.embedQuery(query);
-    const live = store.docstore._docs.size;
-    const result = store.index.searchKnn(vector, Math.min(candidates, live), labelFilter);
-    vectorHits = result.neighbors.map((label, position) => ({
-      label,
-      similarity: 1 - (result.distances[position] ?? 1),
-    }));
-  }
-
   const keywordWeight = options.keywordWeight ?? 1;
+  const vector = index.vectorStore ? await index.embeddings.embedQuery(query) : null;
   const fused = new Map<number, RetrievedChunk>();
-  const entry = (label: number): RetrievedChunk | undefined => {
-    let existing = fused.get(label);
-    if (!existing) {
-      const document = index.chunk(label);
-      if (!document) return undefined;
-      existing = { label, document, score: 0, keywordRank: null, vectorRank: null, similarity: null };
-      fused.set(label, existing);
-    }
-    return existing;
-  };
-  keywordHits.forEach((hit, rank) => {
-    const item = entry(hit.label);
-    if (!item) return;
-    item.keywordRank = rank + 1;
-    item.score += keywordWeight / (RRF_K + rank + 1);
-  });
-  vectorHits.forEach((hit, rank) => {
-    const item = entry(hit.label);
-    if (!item) return;
-    item.vectorRank = rank + 1;
-    item.similarity = hit.similarity;
-    item.score += 1 / (RRF_K + rank + 1);
-  });
 
+  const search = (filter: RetrievalFilter | undefined, recordRanks: boolean) => {
+    const accepts = buildFilter(filter);
+    const labelFilter = accepts
+      ? (label: number) => {
+          const document = index.chunk(label);
+          return document !== undefined && accepts(document.metadata);
+        }
+      : undefined;
+    const entry = (label: number): RetrievedChunk | undefined => {
+      let existing = fused.get(label);
+      if (!existing) {
+        const document = index.chunk(label);
+        if (!document) return undefined;
+        existing = { label, document, score: 0, keywordRank: null, vectorRank: null, similarity: null };
+        fused.set(label, existing);
+      }
+      return existing;
+    };
+    index.keyword.search(query, candidates, labelFilter).forEach((hit, rank) => {
+      const item = entry(hit.label);
+      if (!item) return;
+      if (recordRanks) item.keywordRank = rank + 1;
+      item.score += keywordWeight / (RRF_K + rank + 1);
+    });
+    const store = index.vectorStore;
+    if (store && vector && store.docstore._docs.size > 0) {
+      const result = store.index.searchKnn(vector, Math.min(candidates, store.docstore._docs.size), labelFilter);
+      result.neighbors.forEach((label, rank) => {
+        const item = entry(label);
+        if (!item) return;
+        if (recordRanks) {
+          item.vectorRank = rank + 1;
+          item.similarity = 1 - (result.distances[rank] ?? 1);
+        }
+        item.score += 1 / (RRF_K + rank + 1);
+      });
+    }
+  };
+
+  search(options.filter, true);
+  if (options.prefer) search({ ...options.filter, ...options.prefer }, false);
   const ranked = [...fused.values()].sort((a, b) => b.score - a.score || a.label - b.label);
   return diversify(index, ranked, options.k, options.maxPerDocument ?? 2);
 }
@@ -107,7 +110,7 @@ function diversify(index: NewsIndex, ranked: RetrievedChunk[], k: number, maxPer
   const groupOf = (docId: string): string => {
     const duplicates = index.articles.get(docId)?.nearDuplicates ?? [];
     // The smallest id among an article and its near-duplicates names their group.
-    return duplicates.reduce((smallest, other) => (other.docId < smallest ? other.docId : smallest), docId);
+    return [docId, ...duplicates.map((duplicate) => duplicate.docId)].sort()[0] ?? docId;
   };
   for (const item of ranked) {
     if (picked.length >= k) break;

@@ -12,7 +12,7 @@ me more most my myself no nor not now of off on once only or other our ours ours
 same she should so some such than that the their theirs them themselves then there these they this
 those through to too under until up very was we were what when where which while who whom why will
 with would you your yours yourself yourselves said says say s t d ll m re ve y ago per via
-upon may might must shall within without onto among amid did does let lets get got also yet ever
+upon might must shall within without onto among amid did does let lets get got also yet ever
 `
     .split(/\s+/)
     .filter(Boolean),
@@ -32,7 +32,11 @@ export function foldText(text: string): string {
  * Keeps stopwords; see {@link contentTerms} for index terms.
  */
 export function wordTokens(text: string): string[] {
-  const folded = foldText(text);
+  // Dotted acronyms ("U.S.", "U.N.") become one token, as their undotted spelling does; digit
+  // groups ("1,200", "3.5") stay one number.
+  const folded = foldText(text)
+    .replace(/\b(?:\p{L}\.){2,}/gu, (acronym) => acronym.replace(/\./g, ""))
+    .replace(/(\d)[,.](?=\d)/g, "$1");
   const tokens: string[] = [];
   for (const match of folded.matchAll(/[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu)) {
     let token = match[0];
@@ -49,11 +53,47 @@ export function wordTokens(text: string): string[] {
  */
 export function stem(token: string): string {
   if (token.length <= 3 || /\d/.test(token)) return token;
-  if (token.endsWith("ies") && token.length > 4) return `${token.slice(0, -3)}y`;
-  if (token.endsWith("sses")) return token.slice(0, -2);
-  if (token.endsWith("ss") || token.endsWith("us") || token.endsWith("is")) return token;
-  if (token.endsWith("s") && !token.endsWith("ss")) return token.slice(0, -1);
-  return token;
+  const exception = STEM_EXCEPTIONS.get(token);
+  if (exception) return exception;
+  let word = token;
+  if (word.endsWith("ies") && word.length > 4) word = `${word.slice(0, -3)}y`;
+  else if (word.endsWith("sses")) word = word.slice(0, -2);
+  else if (word.endsWith("s") && !/(ss|us|is)$/.test(word)) word = word.slice(0, -1);
+  // Nominalisations meet their verb: "confirmation" and "confirmed".
+  if (word.endsWith("ation") && word.length > 8) word = word.slice(0, -5);
+  // Past tense and participles: "lasted" and "last", "meeting" and "meet", "planned" and "plan".
+  if (word.endsWith("ied") && word.length > 5) word = `${word.slice(0, -3)}y`;
+  else if (word.endsWith("ed") && !word.endsWith("eed") && word.length > 4 && hasVowel(word.slice(0, -2))) {
+    word = undouble(word.slice(0, -2));
+  } else if (word.endsWith("ing") && word.length > 5 && hasVowel(word.slice(0, -3))) {
+    word = undouble(word.slice(0, -3));
+  }
+  // A final silent "e" is dropped so "base"/"based" and "make"/"making" meet.
+  if (word.endsWith("e") && word.length > 3) word = word.slice(0, -1);
+  return word;
+}
+
+/** Words the suffix rules would merge with an unrelated word ("news" is not the plural of "new"). */
+const STEM_EXCEPTIONS = new Map([
+  ["news", "news"],
+  ["series", "series"],
+  ["species", "species"],
+  ["during", "during"],
+  ["nothing", "nothing"],
+  ["something", "something"],
+  ["everything", "everything"],
+  ["morning", "morning"],
+  ["evening", "evening"],
+  ["ceiling", "ceiling"],
+]);
+
+function hasVowel(text: string): boolean {
+  return /[aeiouy]/.test(text);
+}
+
+/** "stopp" -> "stop", but "fall", "kiss" and "buzz" keep their double letter. */
+function undouble(word: string): string {
+  return /([^aeiouylsz])\1$/.test(word) ? word.slice(0, -1) : word;
 }
 
 /** Index terms: word tokens without stopwords, stemmed. */

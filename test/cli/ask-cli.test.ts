@@ -62,7 +62,10 @@ describe("the command-line contract", () => {
   it("ask --json --stdin answers one question per line, one JSON object per line, in order", async () => {
     const input = `${QUESTION}\n\nWhat is the recipe for banana bread?\n${"x".repeat(2100)}\nWho led the Russian delegation at the peace talks?\n`;
     const result = await runScript("src/cli/ask.ts", ["--json", "--stdin"], { env, input });
-    const lines = result.stdout.trim().split("\n").map((line) => JSON.parse(line));
+    const lines = result.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatchObject({ question: QUESTION, answered: true });
     expect(lines[1]).toMatchObject({ answered: false, citations: [] });
@@ -89,7 +92,10 @@ describe("the command-line contract", () => {
 
   it("npm run ask -- --json works through npm (banner lines aside)", async () => {
     const stdout = await new Promise<string>((resolve, reject) => {
-      const child = spawn("npm", ["run", "-s", "ask", "--", "--json", QUESTION], { cwd: PROJECT_ROOT, env: { ...process.env, ...env } });
+      const child = spawn("npm", ["run", "-s", "ask", "--", "--json", QUESTION], {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, ...env },
+      });
       let out = "";
       child.stdout.on("data", (data: Buffer) => {
         out += data.toString();

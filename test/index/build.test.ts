@@ -71,7 +71,9 @@ describe("buildIndex on the seeds", () => {
     const index2 = await openIndex(workspace.indexDir, recordingEmbedder());
     const article004 = [...index2.articles.values()].find((article) => article.file.startsWith("004"));
     expect(embedder.embedded).toHaveLength(article004?.chunkIds.length ?? -1);
-    expect(report.chunks).toBe(first.chunks - (first.chunks - unchangedIds.length) + (article004?.chunkIds.length ?? 0));
+    expect(report.chunks).toBe(
+      first.chunks - (first.chunks - unchangedIds.length) + (article004?.chunkIds.length ?? 0),
+    );
     const liveIds = new Set([...index2.vectorStore!.docstore._docs.values()].map((doc) => doc.metadata.chunkId));
     for (const id of unchangedIds) expect(liveIds.has(id)).toBe(true);
     expect(index2.keyword.search("zeppelin accord", 5).length).toBeGreaterThan(0);
@@ -107,7 +109,11 @@ describe("buildIndex on the seeds", () => {
 
     const chunkingNotices: string[] = [];
     const second = await buildIndex(
-      options({ embedder: recordingEmbedder("offline:test"), chunking: { size: 500, overlap: 50 }, onNotice: (m) => chunkingNotices.push(m) }),
+      options({
+        embedder: recordingEmbedder("offline:test"),
+        chunking: { size: 500, overlap: 50 },
+        onNotice: (m) => chunkingNotices.push(m),
+      }),
     );
     expect(second.rebuildReason).toMatch(/chunking changed/);
     expect(second.chunks).toBeGreaterThan(report.chunks);
@@ -131,7 +137,9 @@ describe("buildIndex on the seeds", () => {
       `${JSON.stringify({ id: "r1", title: "Harbour cranes strike", text: "Dock workers in Rotterdam walked out on Tuesday over automation plans at the harbour. The union said the strike would last a week." })}\n{not json\n`,
     );
     const warnings: string[] = [];
-    const report = await buildIndex(options({ onWarning: (w) => warnings.push(`${w.file}:${w.line ?? ""}: ${w.message}`) }));
+    const report = await buildIndex(
+      options({ onWarning: (w) => warnings.push(`${w.file}:${w.line ?? ""}: ${w.message}`) }),
+    );
     expect(report.documents).toBe(9);
     expect(warnings.some((w) => w.startsWith("empty.txt"))).toBe(true);
     expect(warnings.some((w) => w.startsWith("binary.txt"))).toBe(true);
@@ -150,7 +158,9 @@ describe("buildIndex on the seeds", () => {
     const index = await openIndex(workspace.indexDir, recordingEmbedder());
     const syndicated = [...index.articles.values()].find((article) => article.file === "001_syndicated.txt");
     // Of two identical files the first in path order is kept: 001_copy.txt sorts before 001_f27….
-    const kept = [...index.articles.values()].filter((article) => article.file.startsWith("001_") && article !== syndicated);
+    const kept = [...index.articles.values()].filter(
+      (article) => article.file.startsWith("001_") && article !== syndicated,
+    );
     expect(kept.map((article) => article.file)).toEqual(["001_copy.txt"]);
     expect(syndicated?.nearDuplicates.map((d) => d.docId)).toEqual([kept[0]?.docId]);
     const unrelated = [...index.articles.values()].find((article) => article.file.startsWith("004"));
@@ -165,7 +175,10 @@ describe("atomic publishing", () => {
     await buildIndex(options());
     const before = await openIndex(workspace.indexDir, recordingEmbedder());
     const beforeDir = before.buildDir;
-    await appendFile(path.join(workspace.corpusDir, "002_351b40bd90625af1.txt"), "\n\nThe quartermaster counted nine hundred crates of supplies.\n");
+    await appendFile(
+      path.join(workspace.corpusDir, "002_351b40bd90625af1.txt"),
+      "\n\nThe quartermaster counted nine hundred crates of supplies.\n",
+    );
     await expect(
       buildIndex(
         options({

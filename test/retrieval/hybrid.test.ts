@@ -10,9 +10,27 @@ let workspace: Awaited<ReturnType<typeof makeWorkspace>>;
 let index: NewsIndex;
 
 const dated = [
-  { id: "a", title: "Harbour strike halts Rotterdam port", source: "Port Weekly", published: "2025-06-02", text: "Dock workers in Rotterdam began a harbour strike on Monday over automation plans. The union said cranes would stay idle for a week." },
-  { id: "b", title: "Rotterdam harbour strike ends", source: "Daily Ledger", published: "2025-06-20", text: "The harbour strike in Rotterdam ended after the union and port operators agreed on automation safeguards. Cranes resumed work on Friday." },
-  { id: "c", title: "Rotterdam harbour strike spreads to Antwerp", source: "Port Weekly", published: "2025-07-15", text: "The harbour strike spread from Rotterdam to Antwerp as dock workers there walked out in sympathy. Shipping lines diverted vessels." },
+  {
+    id: "a",
+    title: "Harbour strike halts Rotterdam port",
+    source: "Port Weekly",
+    published: "2025-06-02",
+    text: "Dock workers in Rotterdam began a harbour strike on Monday over automation plans. The union said cranes would stay idle for a week.",
+  },
+  {
+    id: "b",
+    title: "Rotterdam harbour strike ends",
+    source: "Daily Ledger",
+    published: "2025-06-20",
+    text: "The harbour strike in Rotterdam ended after the union and port operators agreed on automation safeguards. Cranes resumed work on Friday.",
+  },
+  {
+    id: "c",
+    title: "Rotterdam harbour strike spreads to Antwerp",
+    source: "Port Weekly",
+    published: "2025-07-15",
+    text: "The harbour strike spread from Rotterdam to Antwerp as dock workers there walked out in sympathy. Shipping lines diverted vessels.",
+  },
 ];
 
 beforeAll(async () => {
@@ -46,16 +64,23 @@ describe("retrieve", () => {
   });
 
   it("caps chunks per article so other articles get slots", async () => {
-    const results = await retrieve(index, "Kremlin Peskov meeting Putin Zelensky peace talks", { k: 6, maxPerDocument: 2 });
+    const results = await retrieve(index, "Kremlin Peskov meeting Putin Zelensky peace talks", {
+      k: 6,
+      maxPerDocument: 2,
+    });
     expect(results).toHaveLength(6);
     const perDoc = new Map<string, number>();
-    for (const result of results) perDoc.set(result.document.metadata.docId, (perDoc.get(result.document.metadata.docId) ?? 0) + 1);
+    for (const result of results)
+      perDoc.set(result.document.metadata.docId, (perDoc.get(result.document.metadata.docId) ?? 0) + 1);
     expect(Math.max(...perDoc.values())).toBeLessThanOrEqual(2);
     expect(perDoc.size).toBeGreaterThanOrEqual(3);
   });
 
   it("keeps only chunks published within a date range", async () => {
-    const results = await retrieve(index, "Rotterdam harbour strike", { k: 5, filter: { from: "2025-06-01", to: "2025-06-30" } });
+    const results = await retrieve(index, "Rotterdam harbour strike", {
+      k: 5,
+      filter: { from: "2025-06-01", to: "2025-06-30" },
+    });
     expect(results.map((result) => result.document.metadata.published).sort()).toEqual(["2025-06-02", "2025-06-20"]);
   });
 

@@ -8,11 +8,21 @@ import { createIndexEmbedder } from "../../src/providers/embedders.js";
 export const SEEDS_DIR = path.resolve(import.meta.dirname, "../../seeds");
 
 /** A temporary workspace with a copy of the seeds as its corpus and an empty index folder. */
-export async function makeWorkspace(): Promise<{ root: string; corpusDir: string; indexDir: string; cleanup: () => Promise<void> }> {
+export async function makeWorkspace(): Promise<{
+  root: string;
+  corpusDir: string;
+  indexDir: string;
+  cleanup: () => Promise<void>;
+}> {
   const root = await mkdtemp(path.join(tmpdir(), "newsdesk-test-"));
   const corpusDir = path.join(root, "corpus");
   await cp(SEEDS_DIR, corpusDir, { recursive: true });
-  return { root, corpusDir, indexDir: path.join(root, "index"), cleanup: () => rm(root, { recursive: true, force: true }) };
+  return {
+    root,
+    corpusDir,
+    indexDir: path.join(root, "index"),
+    cleanup: () => rm(root, { recursive: true, force: true }),
+  };
 }
 
 /**

@@ -31,7 +31,8 @@ export function runScript(
       stderr += data.toString();
     });
     child.on("error", reject);
-    const timer = options.killAfterMs === undefined ? null : setTimeout(() => child.kill("SIGKILL"), options.killAfterMs);
+    const timer =
+      options.killAfterMs === undefined ? null : setTimeout(() => child.kill("SIGKILL"), options.killAfterMs);
     child.on("close", (code, signal) => {
       if (timer) clearTimeout(timer);
       resolve({ code, signal, stdout, stderr });

@@ -15,15 +15,15 @@ describe("splitSentences", () => {
   });
 
   it("ends sentences inside closing quotes and at paragraph breaks", () => {
-    expect(splitSentences("He said the positions were “diametrically opposed.” Talks went on.\nA new paragraph")).toEqual([
-      "He said the positions were “diametrically opposed.”",
-      "Talks went on.",
-      "A new paragraph",
-    ]);
+    expect(
+      splitSentences("He said the positions were “diametrically opposed.” Talks went on.\nA new paragraph"),
+    ).toEqual(["He said the positions were “diametrically opposed.”", "Talks went on.", "A new paragraph"]);
   });
 
   it("does not split before a lower-case continuation or inside numbers", () => {
-    expect(splitSentences("It cost €34.5 billion. it was said... and more.")).toEqual(["It cost €34.5 billion. it was said... and more."]);
+    expect(splitSentences("It cost €34.5 billion. it was said... and more.")).toEqual([
+      "It cost €34.5 billion. it was said... and more.",
+    ]);
   });
 });
 
@@ -32,11 +32,23 @@ describe("tokens", () => {
     expect(wordTokens("Zélenskyy's KREMLIN")).toEqual(["zelenskyy", "kremlin"]);
   });
   it("stems plurals but leaves short words and numbers alone", () => {
-    expect(stem("missiles")).toBe("missile");
+    expect(stem("missiles")).toBe(stem("missile"));
     expect(stem("countries")).toBe("country");
+    expect(stem("lasted")).toBe(stem("last"));
+    expect(stem("meeting")).toBe(stem("meet"));
+    expect(stem("planned")).toBe(stem("plan"));
+    expect(stem("based")).toBe(stem("base"));
+    expect(stem("making")).toBe(stem("make"));
+    expect(stem("news")).not.toBe(stem("new"));
+    expect(stem("string")).toBe("string");
     expect(stem("bus")).toBe("bus");
     expect(stem("1990s")).toBe("1990s");
   });
+  it("keeps dotted acronyms and grouped numbers whole", () => {
+    expect(contentTerms("The U.S. freed 1,200 prisoners")).toEqual(contentTerms("The US freed 1200 prisoners"));
+    expect(contentTerms("In May")).toEqual(["may"]);
+  });
+
   it("drops stopwords from content terms", () => {
     expect(contentTerms("What did the Kremlin say about the talks?")).toEqual(["kremlin", "talk"]);
   });

@@ -26,9 +26,10 @@ import { answerFromRetrieval, retrieveForQuestion } from "../../src/answer/ask.j
 import { DEFAULT_EXTRACTIVE } from "../../src/answer/extractive.js";
 import { loadConfig } from "../../src/config.js";
 import { buildIndex } from "../../src/index/build.js";
+import { PIPELINE_VERSION } from "../../src/index/layout.js";
 import { type NewsIndex, openIndex } from "../../src/index/open.js";
 import { createIndexEmbedder } from "../../src/providers/embedders.js";
-import { HashedTfidfEmbeddings } from "../../src/providers/offline-embeddings.js";
+import { HASHED_TFIDF_VERSION, HashedTfidfEmbeddings } from "../../src/providers/offline-embeddings.js";
 import { splitSentences } from "../../src/text/sentences.js";
 import {
   bestSentence,

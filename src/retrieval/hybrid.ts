@@ -39,6 +39,13 @@ export interface RetrievedChunk {
   similarity: number | null;
 }
 
+/**
+ * BM25's weight in fusion (the vector ranking has weight 1). Measured on RealTime QA dev with
+ * `npm run bench:tune`: 1 -> recall@10 0.575, MC 0.494; 2 -> 0.596, 0.502. The offline vectors
+ * mostly add spelling variants and partial overlap, so keyword evidence leads.
+ */
+export const DEFAULT_KEYWORD_WEIGHT = 2;
+
 /** Reciprocal-rank-fusion constant: the usual 60 damps the difference between ranks 1 and 2. */
 const RRF_K = 60;
 
@@ -49,7 +56,7 @@ const RRF_K = 60;
  */
 export async function retrieve(index: NewsIndex, query: string, options: RetrievalOptions): Promise<RetrievedChunk[]> {
   const candidates = Math.max(options.candidates ?? 40, options.k);
-  const keywordWeight = options.keywordWeight ?? 1;
+  const keywordWeight = options.keywordWeight ?? DEFAULT_KEYWORD_WEIGHT;
   const vector = index.vectorStore ? await index.embeddings.embedQuery(query) : null;
   const fused = new Map<number, RetrievedChunk>();
 

@@ -11,6 +11,8 @@ const isoDate = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date like 2025-07-25")
   .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), "is not a real date");
 
+const snowflake = z.string().regex(/^\d{17,20}$/, "must be a Discord id (17-20 digits)");
+
 const positiveInt = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
 
 const schema = z.object({
@@ -25,6 +27,15 @@ const schema = z.object({
   ANSWER_MAX_SENTENCES: positiveInt(3, 10),
   REFERENCE_DATE: isoDate.optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  DISCORD_TOKEN: z.string().min(20, "looks too short to be a bot token").optional(),
+  DISCORD_GUILD_ID: snowflake.optional(),
+  DISCORD_API_BASE: z.string().url("must be a URL such as http://127.0.0.1:3000/api").optional(),
+  DISCORD_MESSAGE_CONTENT: z.enum(["true", "false"]).default("true"),
+  ALLOWED_CHANNEL_IDS: z
+    .string()
+    .regex(/^\s*\d{17,20}(\s*,\s*\d{17,20})*\s*$/, "must be a comma-separated list of channel ids")
+    .optional(),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1000).default(6),
 });
 
 export type Config = Readonly<{
@@ -40,6 +51,22 @@ export type Config = Readonly<{
   /** "Today" for time words in questions; undefined means the real current date. */
   referenceDate: string | undefined;
   logLevel: "debug" | "info" | "warn" | "error";
+  discord: Readonly<{
+    /** Bot token; without it `npm start` runs the terminal chat. Never logged. */
+    token: string | undefined;
+    /** Register commands to this server at startup (instant, for development). */
+    guildId: string | undefined;
+    /** REST base URL for discord.js (a proxy, or a local fake in tests). */
+    apiBase: string | undefined;
+    /** Ask for the privileged MessageContent intent so thread follow-ups need no mention. */
+    messageContent: boolean;
+    /** Channels the bot answers in; empty means everywhere. */
+    allowedChannelIds: readonly string[];
+    /** Questions per user per minute; 0 disables the limit. */
+    rateLimitPerMinute: number;
+  }>;
+  /** SQLite database with per-server settings, feedback and conversations. */
+  databaseFile: string;
 }>;
 
 /**
@@ -74,6 +101,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     answerMaxSentences: values.ANSWER_MAX_SENTENCES,
     referenceDate: values.REFERENCE_DATE,
     logLevel: values.LOG_LEVEL,
+    discord: Object.freeze({
+      token: values.DISCORD_TOKEN,
+      guildId: values.DISCORD_GUILD_ID,
+      apiBase: values.DISCORD_API_BASE,
+      messageContent: values.DISCORD_MESSAGE_CONTENT === "true",
+      allowedChannelIds: Object.freeze(
+        (values.ALLOWED_CHANNEL_IDS ?? "")
+          .split(",")
+          .map((id) => id.trim())
+          .filter(Boolean),
+      ),
+      rateLimitPerMinute: values.RATE_LIMIT_PER_MINUTE,
+    }),
+    databaseFile: path.join(dataDir, "newsdesk.db"),
   });
 }
 

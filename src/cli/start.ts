@@ -4,20 +4,23 @@ import { describeError, UserError } from "../errors.js";
 import { formatAnswer, formatBuildSummary } from "./render.js";
 import { runCli } from "./run.js";
 import { runIngest } from "./run-ingest.js";
+import { runDiscordBot } from "./run-bot.js";
 
 const HELP = `Ask anything about the articles in the corpus; answers cite their sources as [n].
 Time words work: "What happened last week?", "since Monday", "in June".
 Commands: /help, /quit (or Ctrl-D).`;
 
 /**
- * `npm start`: brings the index up to date, then answers questions in a terminal chat. Questions
- * piped on standard input are answered one per line, and the program exits at end of input.
+ * `npm start`: brings the index up to date, then serves: the Discord bot when DISCORD_TOKEN is
+ * set, otherwise a terminal chat (questions piped on standard input are answered one per line,
+ * and the program exits at end of input).
  */
 runCli(async (config) => {
   const app = createApp(config);
   const report = await runIngest(app, false);
   process.stderr.write(`${formatBuildSummary(report)}\n`);
   await app.index();
+  if (config.discord.token) return runDiscordBot(app, config);
 
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const lines = createInterface({

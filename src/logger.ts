@@ -25,7 +25,9 @@ export function createLogger(
     const fields: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(context)) {
       fields[key] =
-        value instanceof Error ? { name: value.name, message: value.message, ...(at === "error" ? { stack: value.stack } : {}) } : value;
+        value instanceof Error
+          ? { name: value.name, message: value.message, ...(at === "error" ? { stack: value.stack } : {}) }
+          : value;
     }
     write(scrub(JSON.stringify({ time: new Date().toISOString(), level: at, message, ...fields })));
   };

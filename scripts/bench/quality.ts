@@ -32,6 +32,7 @@ import { createIndexEmbedder } from "../../src/providers/embedders.js";
 import { HASHED_TFIDF_VERSION, HashedTfidfEmbeddings } from "../../src/providers/offline-embeddings.js";
 import { splitSentences } from "../../src/text/sentences.js";
 import {
+  answerableQuestions,
   bestSentence,
   type CorpusRow,
   corpusPath,
@@ -85,12 +86,7 @@ interface BenchSystem {
 // --- data -----------------------------------------------------------------------------------
 const rows = await readJsonLines<CorpusRow>(corpusPath(dataDir, split));
 const allQuestions = await readQuestions(dataDir, split);
-const corpusText = rows.map((row) => normaliseAnswerText(`${row.title}\n${row.text}`));
-// The convention: score only questions whose correct choice occurs somewhere in the corpus.
-const eligible = allQuestions.filter((question) => {
-  const needle = normaliseAnswerText(correctChoice(question));
-  return needle && corpusText.some((text) => text.includes(needle));
-});
+const eligible = answerableQuestions(rows, allQuestions);
 const limit = values.limit ? Number(values.limit) : eligible.length;
 const questions = eligible.slice(0, limit);
 console.error(

@@ -99,3 +99,15 @@ export function bestSentence(question: string, sentences: readonly string[]): st
   }
   return best;
 }
+
+/**
+ * The questions the benchmark scores: those whose correct choice occurs somewhere in the corpus
+ * (title or text, normalised), the DPR convention from ../shared/bench/README.md.
+ */
+export function answerableQuestions(rows: readonly CorpusRow[], questions: readonly QuizQuestion[]): QuizQuestion[] {
+  const texts = rows.map((row) => normaliseAnswerText(`${row.title}\n${row.text}`));
+  return questions.filter((question) => {
+    const needle = normaliseAnswerText(correctChoice(question));
+    return needle !== "" && texts.some((text) => text.includes(needle));
+  });
+}

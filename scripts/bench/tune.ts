@@ -15,6 +15,7 @@ import { currentBuildDir } from "../../src/index/layout.js";
 import { openIndex } from "../../src/index/open.js";
 import { createIndexEmbedder } from "../../src/providers/embedders.js";
 import {
+  answerableQuestions,
   type CorpusRow,
   corpusPath,
   correctChoice,
@@ -49,10 +50,10 @@ for (const dir of dirs) {
 }
 if (!index) throw new Error("run bench:quality on dev first to build the cached index");
 const rows = await readJsonLines<CorpusRow>(corpusPath(dataDir, "dev"));
-const texts = rows.map((row) => normaliseAnswerText(`${row.title}\n${row.text}`));
-const questions = (await readQuestions(dataDir, "dev"))
-  .filter((q) => texts.some((t) => t.includes(normaliseAnswerText(correctChoice(q)))))
-  .slice(0, values.limit ? Number(values.limit) : undefined);
+const questions = answerableQuestions(rows, await readQuestions(dataDir, "dev")).slice(
+  0,
+  values.limit ? Number(values.limit) : undefined,
+);
 
 interface Variant {
   name: string;

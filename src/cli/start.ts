@@ -3,8 +3,8 @@ import { createApp } from "../app.js";
 import { describeError, UserError } from "../errors.js";
 import { formatAnswer, formatBuildSummary } from "./render.js";
 import { runCli } from "./run.js";
-import { runIngest } from "./run-ingest.js";
 import { runDiscordBot } from "./run-bot.js";
+import { runIngest } from "./run-ingest.js";
 
 const HELP = `Ask anything about the articles in the corpus; answers cite their sources as [n].
 Time words work: "What happened last week?", "since Monday", "in June".

@@ -105,7 +105,9 @@ export function createBot(options: BotOptions): Bot {
       const parentId = interaction.channel?.isThread() ? interaction.channel.parentId : null;
       if (interaction.isRepliable() && !channelAllowed(interaction.channelId, parentId, interaction.guildId)) {
         await interaction.reply({
-          ...renderNotice("I'm not set up to answer in this channel; please ask in one of the server's newsdesk channels."),
+          ...renderNotice(
+            "I'm not set up to answer in this channel; please ask in one of the server's newsdesk channels.",
+          ),
           flags: MessageFlags.Ephemeral,
         });
         return;
@@ -113,7 +115,10 @@ export function createBot(options: BotOptions): Bot {
       if (interaction.isChatInputCommand()) {
         const command = commandsByName.get(interaction.commandName);
         if (!command) {
-          await interaction.reply({ ...renderNotice("I don't know that command any more."), flags: MessageFlags.Ephemeral });
+          await interaction.reply({
+            ...renderNotice("I don't know that command any more."),
+            flags: MessageFlags.Ephemeral,
+          });
           return;
         }
         if (command.rateLimited) {
@@ -194,15 +199,21 @@ export function createBot(options: BotOptions): Bot {
     if (!mentioned && !inOwnThread) return;
     const parentId = channel.isThread() ? channel.parentId : null;
     if (!channelAllowed(message.channelId, parentId, message.guildId)) return;
-    const question = message.content.replace(/<@!?\d+>/g, " ").replace(/\s+/g, " ").trim();
+    const question = message.content
+      .replace(/<@!?\d+>/g, " ")
+      .replace(/\s+/g, " ")
+      .trim();
     if (!question) {
       // Without the MessageContent intent, unmentioned thread messages arrive empty.
-      if (mentioned) await message.reply(renderNotice("Ask me a question after the mention, e.g. @newsdesk what happened in Kyiv?"));
+      if (mentioned)
+        await message.reply(renderNotice("Ask me a question after the mention, e.g. @newsdesk what happened in Kyiv?"));
       return;
     }
     const waitMs = limiter.take(message.author.id);
     if (waitMs > 0) {
-      await message.reply(renderNotice(`You're asking faster than I can keep up: try again in ${Math.ceil(waitMs / 1000)} s.`));
+      await message.reply(
+        renderNotice(`You're asking faster than I can keep up: try again in ${Math.ceil(waitMs / 1000)} s.`),
+      );
       return;
     }
     try {
@@ -216,13 +227,21 @@ export function createBot(options: BotOptions): Bot {
       const history = store.turns(thread.id);
       const answer = await app.ask(standaloneQuestion(history, question));
       const shown = { ...answer, question };
-      const answerId = store.saveAnswer({ guildId: message.guildId, channelId: thread.id, userId: message.author.id }, shown);
+      const answerId = store.saveAnswer(
+        { guildId: message.guildId, channelId: thread.id, userId: message.author.id },
+        shown,
+      );
       for (const payload of renderAnswer(shown, { answerId })) await thread.send(payload);
       store.addTurn(thread.id, { question, answer: answer.answer });
     } catch (error) {
       const line = error instanceof UserError ? error.message : FAILURE_LINE;
       if (!(error instanceof UserError)) {
-        logger.error("mention failed", { error, guildId: message.guildId, channelId: message.channelId, userId: message.author.id });
+        logger.error("mention failed", {
+          error,
+          guildId: message.guildId,
+          channelId: message.channelId,
+          userId: message.author.id,
+        });
       }
       await message.reply(renderNotice(line)).catch(() => {});
     }

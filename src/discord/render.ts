@@ -107,7 +107,8 @@ export function sourceFields(citations: readonly Citation[], maxFields = 5): API
   }
   flush();
   if (fields.length > maxFields) {
-    const dropped = citations.length - fields.slice(0, maxFields).reduce((sum, field) => sum + field.value.split("\n").length, 0);
+    const dropped =
+      citations.length - fields.slice(0, maxFields).reduce((sum, field) => sum + field.value.split("\n").length, 0);
     const kept = fields.slice(0, maxFields);
     const last = kept[kept.length - 1];
     if (last) last.value = truncate(`${last.value}\n…and ${dropped} more`, DISCORD_LIMITS.fieldValue);
@@ -119,11 +120,28 @@ export function sourceFields(citations: readonly Citation[], maxFields = 5): API
 /** Buttons under an answer: feedback, and "show quotes" when there is something to show. */
 export function answerButtons(answerId: string, answered: boolean): APIActionRowComponent<APIButtonComponent>[] {
   const buttons: APIButtonComponent[] = [
-    { type: ComponentType.Button, style: ButtonStyle.Secondary, label: "Helpful", emoji: { name: "👍" }, custom_id: `fb:up:${answerId}` },
-    { type: ComponentType.Button, style: ButtonStyle.Secondary, label: "Not helpful", emoji: { name: "👎" }, custom_id: `fb:down:${answerId}` },
+    {
+      type: ComponentType.Button,
+      style: ButtonStyle.Secondary,
+      label: "Helpful",
+      emoji: { name: "👍" },
+      custom_id: `fb:up:${answerId}`,
+    },
+    {
+      type: ComponentType.Button,
+      style: ButtonStyle.Secondary,
+      label: "Not helpful",
+      emoji: { name: "👎" },
+      custom_id: `fb:down:${answerId}`,
+    },
   ];
   if (answered) {
-    buttons.push({ type: ComponentType.Button, style: ButtonStyle.Primary, label: "Show quotes", custom_id: `quotes:${answerId}` });
+    buttons.push({
+      type: ComponentType.Button,
+      style: ButtonStyle.Primary,
+      label: "Show quotes",
+      custom_id: `quotes:${answerId}`,
+    });
   }
   return [{ type: ComponentType.ActionRow, components: buttons }];
 }
@@ -164,7 +182,10 @@ export function renderAnswer(answer: Answer, options: { answerId?: string; title
 export function renderQuotes(citations: readonly Citation[]): MessagePayload {
   const blocks = citations.map(
     (citation) =>
-      `**[${citation.n}] ${safeText(truncate(citation.title, 120))}**\n${(citation.quotes.length ? citation.quotes : [citation.quote])
+      `**[${citation.n}] ${safeText(truncate(citation.title, 120))}**\n${(citation.quotes.length
+        ? citation.quotes
+        : [citation.quote]
+      )
         .map((quote) => `> ${safeText(truncate(quote, 600))}`)
         .join("\n")}`,
   );
@@ -178,7 +199,9 @@ export function renderQuotes(citations: readonly Citation[]): MessagePayload {
     description = next;
   }
   return {
-    embeds: [{ color: COLOR_ANSWER, title: "Quoted sentences", description: description || "No quotes for this answer." }],
+    embeds: [
+      { color: COLOR_ANSWER, title: "Quoted sentences", description: description || "No quotes for this answer." },
+    ],
     components: [],
     allowedMentions: NO_MENTIONS,
   };
@@ -192,11 +215,7 @@ export function renderNotice(text: string): MessagePayload {
 export const SOURCES_PAGE_SIZE = 10;
 
 /** One page of the indexed articles, newest first, with previous/next buttons. */
-export function renderSourcesPage(
-  articles: readonly IndexedArticle[],
-  page: number,
-  query: string,
-): MessagePayload {
+export function renderSourcesPage(articles: readonly IndexedArticle[], page: number, query: string): MessagePayload {
   const pages = Math.max(1, Math.ceil(articles.length / SOURCES_PAGE_SIZE));
   const current = Math.min(Math.max(0, page), pages - 1);
   const slice = articles.slice(current * SOURCES_PAGE_SIZE, (current + 1) * SOURCES_PAGE_SIZE);
@@ -229,7 +248,10 @@ export function renderSourcesPage(
         ? [
             {
               type: ComponentType.ActionRow,
-              components: [button("◀ Previous", current - 1, current === 0), button("Next ▶", current + 1, current >= pages - 1)],
+              components: [
+                button("◀ Previous", current - 1, current === 0),
+                button("Next ▶", current + 1, current >= pages - 1),
+              ],
             },
           ]
         : [],

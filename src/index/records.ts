@@ -3,18 +3,11 @@ import path from "node:path";
 import type { Article } from "../corpus/types.js";
 
 /** Metadata carried by every chunk in the vector store (LangChain `Document.metadata`). */
-export interface ChunkMetadata {
+export type ChunkMetadata = Pick<Article, "docId" | "title" | "source" | "author" | "published" | "url" | "file"> & {
   chunkId: string;
-  docId: string;
   /** 0-based position of the chunk within its article. */
   index: number;
-  title: string;
-  source: string | null;
-  author: string | null;
-  published: string | null;
-  url: string | null;
-  file: string;
-}
+};
 
 /** An article as stored with a build (`articles.json`). */
 export interface IndexedArticle extends Article {

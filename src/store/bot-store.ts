@@ -70,7 +70,9 @@ export class BotStore {
 
   feedback(answerId: string): { userId: string; helpful: boolean }[] {
     return (
-      this.db.prepare("SELECT user_id, helpful FROM feedback WHERE answer_id = ? ORDER BY created_at").all(answerId) as {
+      this.db
+        .prepare("SELECT user_id, helpful FROM feedback WHERE answer_id = ? ORDER BY created_at")
+        .all(answerId) as {
         user_id: string;
         helpful: number;
       }[]

@@ -3,10 +3,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ask } from "../../src/answer/ask.js";
 import { NOT_COVERED } from "../../src/answer/types.js";
-import { buildIndex } from "../../src/index/build.js";
-import { type NewsIndex, openIndex } from "../../src/index/open.js";
+import type { NewsIndex } from "../../src/index/open.js";
 import { splitSentences } from "../../src/text/sentences.js";
-import { makeWorkspace, recordingEmbedder } from "../support/corpus.js";
+import { indexedWorkspace } from "../support/corpus.js";
 
 interface Expectation {
   file: string;
@@ -22,17 +21,10 @@ const questions = JSON.parse(
   await readFile(path.resolve(import.meta.dirname, "../fixtures/seed-questions.json"), "utf8"),
 ) as QuestionSet;
 
-let workspace: Awaited<ReturnType<typeof makeWorkspace>>;
+let workspace: Awaited<ReturnType<typeof indexedWorkspace>>["workspace"];
 let index: NewsIndex;
 beforeAll(async () => {
-  workspace = await makeWorkspace();
-  await buildIndex({
-    corpusDir: workspace.corpusDir,
-    indexDir: workspace.indexDir,
-    embedder: recordingEmbedder(),
-    chunking: { size: 900, overlap: 150 },
-  });
-  index = await openIndex(workspace.indexDir, recordingEmbedder());
+  ({ workspace, index } = await indexedWorkspace());
 });
 afterAll(async () => {
   await workspace.cleanup();

@@ -1,12 +1,11 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildIndex } from "../../src/index/build.js";
-import { type NewsIndex, openIndex } from "../../src/index/open.js";
+import type { NewsIndex } from "../../src/index/open.js";
 import { retrieve } from "../../src/retrieval/hybrid.js";
-import { makeWorkspace, recordingEmbedder } from "../support/corpus.js";
+import { indexedWorkspace } from "../support/corpus.js";
 
-let workspace: Awaited<ReturnType<typeof makeWorkspace>>;
+let workspace: Awaited<ReturnType<typeof indexedWorkspace>>["workspace"];
 let index: NewsIndex;
 
 const dated = [
@@ -34,15 +33,9 @@ const dated = [
 ];
 
 beforeAll(async () => {
-  workspace = await makeWorkspace();
-  await writeFile(path.join(workspace.corpusDir, "dated.jsonl"), dated.map((row) => JSON.stringify(row)).join("\n"));
-  await buildIndex({
-    corpusDir: workspace.corpusDir,
-    indexDir: workspace.indexDir,
-    embedder: recordingEmbedder(),
-    chunking: { size: 900, overlap: 150 },
-  });
-  index = await openIndex(workspace.indexDir, recordingEmbedder());
+  ({ workspace, index } = await indexedWorkspace((corpusDir) =>
+    writeFile(path.join(corpusDir, "dated.jsonl"), dated.map((row) => JSON.stringify(row)).join("\n")),
+  ));
 });
 afterAll(async () => {
   await workspace.cleanup();

@@ -2,7 +2,9 @@ import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
+import { buildIndex } from "../../src/index/build.js";
 import type { IndexEmbedder, ReadyEmbedder } from "../../src/index/embedder.js";
+import { type NewsIndex, openIndex } from "../../src/index/open.js";
 import { createIndexEmbedder } from "../../src/providers/embedders.js";
 
 export const SEEDS_DIR = path.resolve(import.meta.dirname, "../../seeds");
@@ -54,4 +56,19 @@ export function recordingEmbedder(spec = "offline"): IndexEmbedder & { embedded:
     },
     restore: async (state: Buffer | null) => wrap(await inner.restore(state)),
   });
+}
+
+/** A workspace whose corpus (the seeds, plus whatever `prepare` adds) is indexed and opened. */
+export async function indexedWorkspace(
+  prepare: (corpusDir: string) => Promise<void> = async () => {},
+): Promise<{ workspace: Awaited<ReturnType<typeof makeWorkspace>>; index: NewsIndex }> {
+  const workspace = await makeWorkspace();
+  await prepare(workspace.corpusDir);
+  await buildIndex({
+    corpusDir: workspace.corpusDir,
+    indexDir: workspace.indexDir,
+    embedder: recordingEmbedder(),
+    chunking: { size: 900, overlap: 150 },
+  });
+  return { workspace, index: await openIndex(workspace.indexDir, recordingEmbedder()) };
 }

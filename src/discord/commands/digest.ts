@@ -34,7 +34,9 @@ export const digestCommand: Command = {
             .setRequired(true)
             .addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement),
         )
-        .addStringOption((option) => option.setName("time").setDescription("Time of day, HH:MM (24 h)").setRequired(true))
+        .addStringOption((option) =>
+          option.setName("time").setDescription("Time of day, HH:MM (24 h)").setRequired(true),
+        )
         .addStringOption((option) =>
           option.setName("timezone").setDescription("IANA timezone, e.g. Europe/Berlin").setRequired(true),
         ),
@@ -71,7 +73,9 @@ export const digestCommand: Command = {
       return;
     }
     if (!isValidTimeZone(timezone)) {
-      await ephemeral(`"${timezone}" is not a timezone I know: use an IANA name such as Europe/Berlin or America/New_York.`);
+      await ephemeral(
+        `"${timezone}" is not a timezone I know: use an IANA name such as Europe/Berlin or America/New_York.`,
+      );
       return;
     }
     store.setDigestSchedule({ guildId, channelId: channel.id, time, timezone });

@@ -11,7 +11,9 @@ export const summaryCommand: Command = {
   data: new SlashCommandBuilder()
     .setName("summary")
     .setDescription("Summarise a topic, an article or a period, with citations.")
-    .addStringOption((option) => option.setName("topic").setDescription("A topic, e.g. Ukraine peace talks").setMaxLength(200))
+    .addStringOption((option) =>
+      option.setName("topic").setDescription("A topic, e.g. Ukraine peace talks").setMaxLength(200),
+    )
     .addStringOption((option) =>
       option.setName("article").setDescription("An article (start typing its title)").setAutocomplete(true),
     )
@@ -19,7 +21,11 @@ export const summaryCommand: Command = {
       option
         .setName("period")
         .setDescription("A period")
-        .addChoices({ name: "today", value: "today" }, { name: "this week", value: "week" }, { name: "everything", value: "all" }),
+        .addChoices(
+          { name: "today", value: "today" },
+          { name: "this week", value: "week" },
+          { name: "everything", value: "all" },
+        ),
     )
     .toJSON(),
   rateLimited: true,

@@ -39,7 +39,6 @@ import {
   correctChoice,
   firstHitRank,
   multipleChoiceCredit,
-  normaliseAnswerText,
   type QuizQuestion,
   readJsonLines,
   readQuestions,
@@ -193,7 +192,8 @@ const langchain: BenchSystem = {
   async build() {
     const dir = path.join(
       cacheDir,
-      `langchain-${settingsKey({ size: 1000, overlap: 200, dims: config.embeddingDimensions })}`,
+      // Keyed by everything that changes the vectors: splitter, embedder version and tokenizer.
+      `langchain-${settingsKey({ size: 1000, overlap: 200, dims: config.embeddingDimensions, embedder: HASHED_TFIDF_VERSION, pipeline: PIPELINE_VERSION })}`,
     );
     const started = performance.now();
     try {

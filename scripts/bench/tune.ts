@@ -21,7 +21,6 @@ import {
   correctChoice,
   firstHitRank,
   multipleChoiceCredit,
-  normaliseAnswerText,
   readJsonLines,
   readQuestions,
 } from "./realtimeqa.js";

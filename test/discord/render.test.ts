@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { Answer, Citation } from "../../src/answer/types.js";
-import { DISCORD_LIMITS, renderAnswer, renderQuotes, renderSourcesPage, safeText, splitAnswerText, sourceFields } from "../../src/discord/render.js";
+import {
+  DISCORD_LIMITS,
+  renderAnswer,
+  renderQuotes,
+  renderSourcesPage,
+  safeText,
+  sourceFields,
+  splitAnswerText,
+} from "../../src/discord/render.js";
 import type { IndexedArticle } from "../../src/index/records.js";
 
 const citation = (n: number, overrides: Partial<Citation> = {}): Citation => ({
@@ -57,7 +65,9 @@ function assertWithinLimits(messages: ReturnType<typeof renderAnswer>): void {
 
 describe("renderAnswer", () => {
   it("puts the answer with its [n] markers in the description and the cited sources, linked, in a field", () => {
-    const [message, ...rest] = renderAnswer(answer("Three systems were confirmed. [1]", [citation(1)]), { answerId: "a1" });
+    const [message, ...rest] = renderAnswer(answer("Three systems were confirmed. [1]", [citation(1)]), {
+      answerId: "a1",
+    });
     expect(rest).toEqual([]);
     expect(message?.embeds[0]?.description).toBe("Three systems were confirmed. [1]");
     expect(message?.embeds[0]?.fields?.[0]?.name).toBe("Sources");
@@ -68,7 +78,10 @@ describe("renderAnswer", () => {
   });
 
   it("splits a very long answer into several messages between sentences, never inside a marker, all within limits", () => {
-    const sentences = Array.from({ length: 120 }, (_, i) => `Sentence ${i} reports a long detail about the negotiations and who said what. [${(i % 30) + 1}]`);
+    const sentences = Array.from(
+      { length: 120 },
+      (_, i) => `Sentence ${i} reports a long detail about the negotiations and who said what. [${(i % 30) + 1}]`,
+    );
     const citations = Array.from({ length: 30 }, (_, i) => citation(i + 1));
     const messages = renderAnswer(answer(sentences.join(" "), citations), { answerId: "a2" });
     expect(messages.length).toBeGreaterThan(1);
@@ -85,14 +98,18 @@ describe("renderAnswer", () => {
   });
 
   it("escapes markdown and defuses @everyone from article text", () => {
-    const [message] = renderAnswer(answer("Ping @everyone and **shout** [1]", [citation(1, { title: "A *bold* [title]" })]));
+    const [message] = renderAnswer(
+      answer("Ping @everyone and **shout** [1]", [citation(1, { title: "A *bold* [title]" })]),
+    );
     expect(message?.embeds[0]?.description).toContain("@\u200beveryone");
     expect(message?.embeds[0]?.description).toContain("\\*\\*shout\\*\\*");
     expect(message?.embeds[0]?.fields?.[0]?.value).not.toContain("[title]]");
   });
 
   it("shows a refusal without sources or a quotes button", () => {
-    const [message] = renderAnswer(answer("The articles I have don't cover that.", [], { answered: false }), { answerId: "a3" });
+    const [message] = renderAnswer(answer("The articles I have don't cover that.", [], { answered: false }), {
+      answerId: "a3",
+    });
     expect(message?.embeds[0]?.fields).toBeUndefined();
     expect(message?.components[0]?.components).toHaveLength(2);
   });
@@ -127,7 +144,11 @@ describe("helpers", () => {
   });
 
   it("pages sources ten at a time with previous/next buttons", () => {
-    const articles = Array.from({ length: 23 }, (_, i) => ({ docId: `d${i}`, title: `Story ${i}`, source: "X", published: null, url: null }) as unknown as IndexedArticle);
+    const articles = Array.from(
+      { length: 23 },
+      (_, i) =>
+        ({ docId: `d${i}`, title: `Story ${i}`, source: "X", published: null, url: null }) as unknown as IndexedArticle,
+    );
     const first = renderSourcesPage(articles, 0, "");
     expect(first.embeds[0]?.footer?.text).toMatch(/Page 1 of 3/);
     const buttons = first.components[0]?.components ?? [];

@@ -4,12 +4,14 @@
  *
  *   npm run deploy-commands
  */
+
+import { runCli } from "../src/cli/run.js";
 import { deployCommands } from "../src/discord/deploy.js";
 import { UserError } from "../src/errors.js";
-import { runCli } from "../src/cli/run.js";
 
 runCli(async (config) => {
-  if (!config.discord.token) throw new UserError("DISCORD_TOKEN is not set. Put the bot token in .env (see .env.example).");
+  if (!config.discord.token)
+    throw new UserError("DISCORD_TOKEN is not set. Put the bot token in .env (see .env.example).");
   const result = await deployCommands({
     token: config.discord.token,
     guildId: config.discord.guildId,

@@ -136,9 +136,7 @@ describe("/ask", () => {
       expect(ack.status).toBeLessThan(300);
       expect(ack.at - (sent[i]?.sentAt ?? 0)).toBeLessThan(3000);
     }
-    const edits = await Promise.all(
-      sent.map((s) => discord.waitForCall(original(s.token), { timeoutMs: 30_000 })),
-    );
+    const edits = await Promise.all(sent.map((s) => discord.waitForCall(original(s.token), { timeoutMs: 30_000 })));
     for (const edit of edits) expect(edit.status).toBe(200);
   }, 60_000);
 

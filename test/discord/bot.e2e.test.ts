@@ -1,3 +1,5 @@
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
@@ -47,6 +49,18 @@ async function startBot(overrides: Partial<Parameters<typeof createBot>[0]> = {}
 
 beforeAll(async () => {
   workspace = await makeWorkspace();
+  // Five dated articles besides the seeds, so /sources has two pages and an order to check.
+  const harbour = Array.from({ length: 5 }, (_, i) => ({
+    id: `h${i}`,
+    title: `Harbour story ${i}`,
+    source: "Port Weekly",
+    published: `2025-0${i + 3}-10`,
+    text: `Dock workers in port number ${i} held a meeting about cranes and automation. The union said talks would continue next week.`,
+  }));
+  await writeFile(
+    path.join(workspace.corpusDir, "harbour.jsonl"),
+    harbour.map((row) => JSON.stringify(row)).join("\n"),
+  );
   const config = loadConfig({
     CORPUS_DIR: workspace.corpusDir,
     INDEX_DIR: workspace.indexDir,
@@ -348,7 +362,27 @@ describe("other commands", () => {
   it("/sources lists articles newest first and pages with buttons", async () => {
     const sent = await discord.sendSlashCommand({ guildId, channelId, name: "sources" });
     const edit = await discord.waitForCall(original(sent.token), { timeoutMs: 10_000 });
-    expect(JSON.stringify(edit.body)).toMatch(/8 articles/);
+    expect(JSON.stringify(edit.body)).toMatch(/Page 1 of 2 · 13 articles, newest first/);
+    // Newest first: the dated harbour stories lead, July before June.
+    const description = (edit.body as { embeds: { description: string }[] }).embeds[0]?.description ?? "";
+    expect(description.indexOf("Harbour story 4")).toBeLessThan(description.indexOf("Harbour story 0"));
+    const next = (
+      edit.body as { components: { components: { custom_id: string; label: string }[] }[] }
+    ).components[0]?.components.find((button) => button.label.startsWith("Next"));
+    const click = await discord.clickButton({ guildId, channelId, customId: next?.custom_id ?? "" });
+    const update = await discord.waitForCall(callback(click.id), { timeoutMs: 3000 });
+    expect(update.body).toMatchObject({ type: 7 });
+    expect(JSON.stringify(update.body)).toMatch(/Page 2 of 2/);
+
+    const narrowed = await discord.sendSlashCommand({
+      guildId,
+      channelId,
+      name: "sources",
+      options: [{ name: "query", type: 3, value: "Zaporizhzhia power" }],
+    });
+    const narrowedEdit = await discord.waitForCall(original(narrowed.token), { timeoutMs: 10_000 });
+    expect(JSON.stringify(narrowedEdit.body)).toMatch(/Ukrainian strikes cut power/);
+    expect(JSON.stringify(narrowedEdit.body)).not.toMatch(/13 articles/);
   });
 
   it("/summary autocompletes article titles and says summaries are not available yet", async () => {
@@ -379,6 +413,14 @@ describe("other commands", () => {
     const reply = await discord.waitForCall(callback(sent.id), { timeoutMs: 3000 });
     expect(reply.body).toMatchObject({ type: 4, data: { flags: 64 } });
     expect(JSON.stringify(reply.body)).toMatch(/\/ask/);
+  });
+
+  it("deploy registers every command globally without a server id", async () => {
+    const result = await deployCommands({ token: discord.token, apiBase: discord.apiBase });
+    expect(result.scope).toMatch(/global/);
+    expect(discord.registeredCommands.global?.map((command) => command.name)).toEqual(
+      COMMANDS.map((command) => command.data.name),
+    );
   });
 
   it("deploy registers every command for one server", async () => {

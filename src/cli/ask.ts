@@ -15,6 +15,8 @@ Answers from the local index with numbered citations.
   --stdin             read one question per line from standard input; the index loads once
   --index <folder>    index folder (default: data/index, or INDEX_DIR)
   --date <YYYY-MM-DD> "today" for time words such as "last week" (default: REFERENCE_DATE or today)
+  --from <YYYY-MM-DD>, --to <YYYY-MM-DD>   only articles published in this range
+  --source <outlet>   only articles from this outlet (repeatable)
 Tip: \`npm run -s ask -- --json ...\` keeps npm's own banner out of stdout.`;
 
 runCli(async (baseConfig) => {
@@ -25,6 +27,9 @@ runCli(async (baseConfig) => {
       stdin: { type: "boolean", default: false },
       index: { type: "string" },
       date: { type: "string" },
+      from: { type: "string" },
+      to: { type: "string" },
+      source: { type: "string", multiple: true },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -32,9 +37,18 @@ runCli(async (baseConfig) => {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (values.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.date)) {
-    throw new UserError(`--date must look like 2025-07-25, got "${values.date}".`);
+  for (const flag of ["date", "from", "to"] as const) {
+    const value = values[flag];
+    if (value !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+      throw new UserError(`--${flag} must look like 2025-07-25, got "${value}".`);
+    }
   }
+  const filter = {
+    ...(values.from ? { from: values.from } : {}),
+    ...(values.to ? { to: values.to } : {}),
+    ...(values.source?.length ? { sources: values.source } : {}),
+  };
+  const askOptions = Object.keys(filter).length > 0 ? { filter } : {};
   const config = Object.freeze({
     ...baseConfig,
     ...(values.index ? { indexDir: path.resolve(values.index) } : {}),
@@ -51,7 +65,7 @@ runCli(async (baseConfig) => {
     for await (const line of createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY })) {
       if (!line.trim()) continue;
       try {
-        print(await app.ask(line));
+        print(await app.ask(line, askOptions));
         if (!values.json) process.stdout.write("\n");
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
@@ -64,6 +78,6 @@ runCli(async (baseConfig) => {
     return failures > 0 ? 2 : 0;
   }
 
-  print(await app.ask(positionals.join(" ")));
+  print(await app.ask(positionals.join(" "), askOptions));
   return 0;
 });

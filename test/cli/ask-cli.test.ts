@@ -74,6 +74,23 @@ describe("the command-line contract", () => {
     expect(result.code).toBe(2);
   });
 
+  it("narrows to an outlet and a date range with --source, --from and --to", async () => {
+    const question = "What did Ukraine's drone attack on Russian air bases destroy?";
+    const hill = await runScript("src/cli/ask.ts", ["--json", "--source", "The Hill", question], { env });
+    const answer = JSON.parse(hill.stdout);
+    expect(answer.answered).toBe(true);
+    expect(answer.citations.length).toBeGreaterThan(0);
+    for (const citation of answer.citations) expect(citation.source).toBe("The Hill");
+    const yahoo = await runScript("src/cli/ask.ts", ["--json", "--source", "yahoo", question], { env });
+    for (const citation of JSON.parse(yahoo.stdout).citations) expect(citation.source).toBe("Yahoo");
+    const dated = await runScript("src/cli/ask.ts", ["--json", "--from", "2020-01-01", question], { env });
+    // The seeds carry no publication dates, so nothing is in range and nothing is cited.
+    expect(JSON.parse(dated.stdout)).toMatchObject({ answered: false, citations: [] });
+    const bad = await runScript("src/cli/ask.ts", ["--from", "last tuesday", question], { env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--from must look like 2025-07-25/);
+  });
+
   it("refuses an empty question and an over-long one with a clear message and a non-zero exit", async () => {
     const empty = await runScript("src/cli/ask.ts", ["   "], { env });
     expect(empty.code).toBe(2);

@@ -14,6 +14,7 @@ import { KeywordIndex } from "./keyword-index.js";
 import {
   createBuildDir,
   currentBuildDir,
+  DEFAULT_HNSW,
   MANIFEST_SCHEMA,
   type Manifest,
   PIPELINE_VERSION,
@@ -23,9 +24,6 @@ import {
 } from "./layout.js";
 import { decodeSignature, encodeSignature, findNearDuplicates, minhashSignature } from "./near-duplicates.js";
 import { type ChunkMetadata, chunkEmbeddingText, type IndexedArticle, readArticles } from "./records.js";
-
-/** HNSW graph settings shipped by default (measured in the speed benchmark). */
-export const DEFAULT_HNSW = { m: 16, efConstruction: 200, efSearch: 128, space: "cosine" } as const;
 
 /** Build phases, in order; reported to progress listeners and to the crash-test hook. */
 export type BuildPhase = "scan" | "parse" | "fit" | "embed" | "vectors" | "keywords" | "write" | "publish";

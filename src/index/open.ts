@@ -6,7 +6,7 @@ import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import { IndexMissingError, UserError } from "../errors.js";
 import type { IndexEmbedder } from "./embedder.js";
 import { KeywordIndex } from "./keyword-index.js";
-import { currentBuildDir, type Manifest, readManifest } from "./layout.js";
+import { currentBuildDir, DEFAULT_HNSW, type Manifest, readManifest } from "./layout.js";
 import { type ChunkMetadata, type IndexedArticle, readArticles } from "./records.js";
 
 /** A loaded, read-only index: what retrieval, answers and stories work from. */
@@ -48,7 +48,7 @@ export async function openIndex(indexDir: string, embedder: IndexEmbedder): Prom
     readArticles(buildDir),
   ]);
   // hnswlib's default search breadth (ef=10) is far too narrow for hybrid candidate lists.
-  vectorStore?.index.setEf(manifest.hnsw.efSearch);
+  vectorStore?.index.setEf(DEFAULT_HNSW.efSearch);
   const articles = new Map(articleList.map((article) => [article.docId, article]));
   const docs = vectorStore?.docstore._docs;
   return {

@@ -263,45 +263,45 @@ describe("without the privileged MessageContent intent", () => {
   }, 30_000);
 });
 
+/** `/digest setup` in the news channel, with the member's permissions. */
+function digestSetup(values: { time: string; timezone: string }, memberPermissions?: bigint) {
+  return discord.sendSlashCommand({
+    guildId,
+    channelId,
+    ...(memberPermissions === undefined ? {} : { memberPermissions }),
+    name: "digest",
+    options: [
+      {
+        name: "setup",
+        type: 1,
+        options: [
+          { name: "channel", type: 7, value: channelId },
+          { name: "time", type: 3, value: values.time },
+          { name: "timezone", type: 3, value: values.timezone },
+        ],
+      },
+    ],
+  });
+}
+
 describe("permissions, limits and failures", () => {
-  it("refuses /digest setup without Manage Server and stores it with", async () => {
-    const denied = await discord.sendSlashCommand({
-      guildId,
-      channelId,
-      name: "digest",
-      options: [
-        {
-          name: "setup",
-          type: 1,
-          options: [
-            { name: "channel", type: 7, value: channelId },
-            { name: "time", type: 3, value: "08:30" },
-            { name: "timezone", type: 3, value: "Europe/Berlin" },
-          ],
-        },
-      ],
-    });
+  it("refuses /digest setup without Manage Server, rejects a bad time or zone, and stores a good one", async () => {
+    const denied = await digestSetup({ time: "08:30", timezone: "Europe/Berlin" });
     const deniedReply = await discord.waitForCall(callback(denied.id), { timeoutMs: 3000 });
     expect(JSON.stringify(deniedReply.body)).toMatch(/Manage Server/);
     expect(store.digestSchedule(guildId)).toBeNull();
 
-    const allowed = await discord.sendSlashCommand({
-      guildId,
-      channelId,
-      memberPermissions: MANAGE_GUILD,
-      name: "digest",
-      options: [
-        {
-          name: "setup",
-          type: 1,
-          options: [
-            { name: "channel", type: 7, value: channelId },
-            { name: "time", type: 3, value: "08:30" },
-            { name: "timezone", type: 3, value: "Europe/Berlin" },
-          ],
-        },
-      ],
-    });
+    const badZone = await digestSetup({ time: "08:30", timezone: "Mars/Olympus" }, MANAGE_GUILD);
+    expect(JSON.stringify((await discord.waitForCall(callback(badZone.id), { timeoutMs: 3000 })).body)).toMatch(
+      /not a timezone I know/,
+    );
+    const badTime = await digestSetup({ time: "25:99", timezone: "Europe/Berlin" }, MANAGE_GUILD);
+    expect(JSON.stringify((await discord.waitForCall(callback(badTime.id), { timeoutMs: 3000 })).body)).toMatch(
+      /not a time of day/,
+    );
+    expect(store.digestSchedule(guildId)).toBeNull();
+
+    const allowed = await digestSetup({ time: "08:30", timezone: "Europe/Berlin" }, MANAGE_GUILD);
     await discord.waitForCall(callback(allowed.id), { timeoutMs: 3000 });
     expect(store.digestSchedule(guildId)).toMatchObject({
       channelId,

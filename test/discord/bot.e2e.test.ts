@@ -309,6 +309,29 @@ describe("permissions, limits and failures", () => {
       timezone: "Europe/Berlin",
       enabled: true,
     });
+
+    const sub = (name: string, memberPermissions?: bigint) =>
+      discord.sendSlashCommand({
+        guildId,
+        channelId,
+        ...(memberPermissions === undefined ? {} : { memberPermissions }),
+        name: "digest",
+        options: [{ name, type: 1 }],
+      });
+    const offDenied = await sub("off");
+    expect(JSON.stringify((await discord.waitForCall(callback(offDenied.id), { timeoutMs: 3000 })).body)).toMatch(
+      /Manage Server/,
+    );
+    expect(store.digestSchedule(guildId)?.enabled).toBe(true);
+    const off = await sub("off", MANAGE_GUILD);
+    expect(JSON.stringify((await discord.waitForCall(callback(off.id), { timeoutMs: 3000 })).body)).toMatch(
+      /digest is off/,
+    );
+    expect(store.digestSchedule(guildId)?.enabled).toBe(false);
+    const now = await sub("now");
+    expect(JSON.stringify((await discord.waitForCall(callback(now.id), { timeoutMs: 3000 })).body)).toMatch(
+      /not available yet/,
+    );
   });
 
   it("rate-limits a user with a friendly ephemeral line", async () => {

@@ -42,7 +42,7 @@ import {
   type QuizQuestion,
   readJsonLines,
   readQuestions,
-} from "./realtimeqa.js";
+} from "./quiz-data.js";
 import { gitCommit, resultFile } from "./results.js";
 import { percentile } from "./stats.js";
 

@@ -9,7 +9,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { chunkArticle } from "../../src/index/chunk.js";
 import { splitSentences } from "../../src/text/sentences.js";
-import type { CorpusRow } from "./realtimeqa.js";
+import type { CorpusRow } from "./quiz-data.js";
 
 /** A benchmark question made from a corpus sentence; `needle` is the words it was made from. */
 export interface SynthQuestion {

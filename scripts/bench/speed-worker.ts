@@ -24,7 +24,7 @@ import { type NewsIndex, openIndex } from "../../src/index/open.js";
 import { type ChunkMetadata, chunkEmbeddingText, readArticles } from "../../src/index/records.js";
 import { createIndexEmbedder } from "../../src/providers/embedders.js";
 import { retrieve } from "../../src/retrieval/hybrid.js";
-import { normaliseAnswerText } from "./realtimeqa.js";
+import { normaliseAnswerText } from "./quiz-data.js";
 import { peakRssBytes } from "./speed-proc.js";
 import type { QuestionSets, SynthQuestion } from "./speed-synth.js";
 import { percentile } from "./stats.js";

@@ -27,7 +27,7 @@ import { mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../../src/config.js";
-import { type CorpusRow, corpusPath, correctChoice, readJsonLines, readQuestions } from "./realtimeqa.js";
+import { type CorpusRow, corpusPath, correctChoice, readJsonLines, readQuestions } from "./quiz-data.js";
 import { gitCommit, resultFile } from "./results.js";
 import { folderSizes, machine, runWorker, type WorkerOutcome } from "./speed-proc.js";
 import { goalRows, type IngestSummary, renderReport, type SizeSummary } from "./speed-report.js";

@@ -23,7 +23,7 @@ import {
   multipleChoiceCredit,
   readJsonLines,
   readQuestions,
-} from "./realtimeqa.js";
+} from "./quiz-data.js";
 
 const { values } = parseArgs({
   options: {

@@ -168,6 +168,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   const previousArticles = previousDir && previous && !rebuildReason ? await readArticles(previousDir) : [];
   const keptArticles = previousArticles.filter((article) => unchangedFiles.has(article.file));
   const ingestedAt = now().toISOString();
+  // A changed file's articles keep the time they were first ingested.
+  const firstIngested = new Map(previousArticles.map((article) => [article.docId, article.ingestedAt]));
   const parsedArticles: Article[] = [];
   const toParse = [...fileBytes.keys()].filter((file) => !unchangedFiles.has(file));
   for (const [position, file] of toParse.entries()) {
@@ -199,7 +201,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     newArticles.push({
       ...article,
       contentHash,
-      ingestedAt,
+      ingestedAt: firstIngested.get(article.docId) ?? ingestedAt,
       chunkIds: [],
       signature: encodeSignature(minhashSignature(article.text)),
       nearDuplicates: [],

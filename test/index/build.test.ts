@@ -64,7 +64,7 @@ describe("buildIndex on the seeds", () => {
       "\n\nA late paragraph says the envoys will return to Moscow next month for another round of talks about the zeppelin accord.\n",
     );
     const embedder = recordingEmbedder();
-    const report = await buildIndex(options({ embedder }));
+    const report = await buildIndex(options({ embedder, now: () => new Date("2025-07-27T09:00:00Z") }));
     expect(report.filesChanged).toBe(1);
     expect(report.rebuildReason).toBeNull();
     expect(embedder.fits).toBe(0);
@@ -77,6 +77,8 @@ describe("buildIndex on the seeds", () => {
     const liveIds = new Set([...index2.vectorStore!.docstore._docs.values()].map((doc) => doc.metadata.chunkId));
     for (const id of unchangedIds) expect(liveIds.has(id)).toBe(true);
     expect(index2.keyword.search("zeppelin accord", 5).length).toBeGreaterThan(0);
+    // The changed article keeps the time it was first ingested.
+    expect(article004?.ingestedAt).toBe("2025-07-26T12:00:00.000Z");
   });
 
   it("removes a deleted file's chunks from both the vector and the keyword index", async () => {

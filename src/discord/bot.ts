@@ -265,6 +265,12 @@ export function createBot(options: BotOptions): Bot {
       try {
         await client.login(options.token);
       } catch (error) {
+        if ((error as { code?: string }).code === "TokenInvalid" || /401|unauthori[sz]ed/i.test(String(error))) {
+          await client.destroy();
+          throw new UserError(
+            "Discord rejected DISCORD_TOKEN. Copy the bot token again from the Developer Portal (Bot > Reset Token) into .env.",
+          );
+        }
         if (!messageContent || !/disallowed intents/i.test(String((error as Error).message))) throw error;
         logger.warn(
           "The MessageContent intent is not enabled for this bot in the Discord Developer Portal; continuing without it: follow-ups in threads must mention the bot. Enable it (Bot > Privileged Gateway Intents) or set DISCORD_MESSAGE_CONTENT=false to silence this.",

@@ -69,4 +69,28 @@ describe("npm start with DISCORD_TOKEN", () => {
     expect(output).toMatch(/"message":"stopped"/);
     expect(output).not.toContain(discord.token);
   }, 60_000);
+
+  it("says in one line that Discord rejected the token, without printing it, and exits 2", async () => {
+    const wrongToken = "wrong-token-0123456789-abcdefghijklmnop";
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "src/cli/start.ts")], {
+      cwd: PROJECT_ROOT,
+      env: {
+        ...process.env,
+        NODE_NO_WARNINGS: "1",
+        CORPUS_DIR: workspace.corpusDir,
+        DATA_DIR: path.join(workspace.root, "data"),
+        DISCORD_TOKEN: wrongToken,
+        DISCORD_API_BASE: discord.apiBase,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (data: Buffer) => {
+      stderr += data.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("close", (exit) => resolve(exit)));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^error: Discord rejected DISCORD_TOKEN/m);
+    expect(stderr).not.toContain(wrongToken);
+  }, 60_000);
 });

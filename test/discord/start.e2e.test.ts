@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeWorkspace } from "../support/corpus.js";
 import { FakeDiscord } from "../support/fake-discord.js";
-import { PROJECT_ROOT } from "../support/spawn.js";
+import { PROJECT_ROOT, runScript } from "../support/spawn.js";
 
 /**
  * `npm start` with a token, as a real process: ingests, registers the commands for
@@ -72,23 +72,14 @@ describe("npm start with DISCORD_TOKEN", () => {
 
   it("says in one line that Discord rejected the token, without printing it, and exits 2", async () => {
     const wrongToken = "wrong-token-0123456789-abcdefghijklmnop";
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "src/cli/start.ts")], {
-      cwd: PROJECT_ROOT,
+    const { code, stderr } = await runScript("src/cli/start.ts", [], {
       env: {
-        ...process.env,
-        NODE_NO_WARNINGS: "1",
         CORPUS_DIR: workspace.corpusDir,
         DATA_DIR: path.join(workspace.root, "data"),
         DISCORD_TOKEN: wrongToken,
         DISCORD_API_BASE: discord.apiBase,
       },
-      stdio: ["ignore", "pipe", "pipe"],
     });
-    let stderr = "";
-    child.stderr.on("data", (data: Buffer) => {
-      stderr += data.toString();
-    });
-    const code = await new Promise<number | null>((resolve) => child.on("close", (exit) => resolve(exit)));
     expect(code).toBe(2);
     expect(stderr).toMatch(/^error: Discord rejected DISCORD_TOKEN/m);
     expect(stderr).not.toContain(wrongToken);

@@ -55,8 +55,8 @@ const PHASES: Record<string, string> = {
   scan: "read and hash files",
   parse: "parse and clean articles",
   fit: "dedupe, MinHash signatures, embedder fit",
-  embed: "chunk and embed",
-  vectors: "HNSW graph (addPoint)",
+  embed: "chunk, embed, add to the HNSW graph",
+  vectors: "compact the HNSW graph when needed",
   keywords: "BM25 keyword index",
   write: "near-duplicate pass, save files",
   publish: "switch CURRENT, remove stale builds",
@@ -167,7 +167,7 @@ function ingestionSection(ingestion: IngestSummary): string {
       ["---", "---", "---:", "---:"],
     ),
     "",
-    `Of the embed phase, chunking is about ${s1(build.chunkingSecondsEstimate)} s (estimated from progress events).`,
+    `Of the embed phase, ${s1(build.embedSeconds)} s is inside the embedder and ${s1(build.graphSeconds)} s adding to the HNSW graph (one \`addPoint\` at a time); the rest is chunking.`,
     "",
     `**Projection (computed, not measured):** with a model embedder at an assumed ${projection.chunksPerSecond} chunks/s (a small transformer on CPU), embedding these ${build.chunks} chunks would take ${s1(projection.embedSeconds)} s; the measured non-embedding work (${s1(projection.nonEmbeddingSeconds)} s) would then be an overhead of ${pct(projection.overhead)}, or ${pct(projection.overheadWithoutFit)} without the offline embedder's fit phase (a model embedder learns nothing from the corpus).`,
   ];
@@ -233,7 +233,7 @@ function scaleSection(scale: readonly SizeSummary[]): string {
         ]),
       ),
     );
-    const files = ["hnswlib.index", "docstore.json", "articles.json", "keyword.bin", "embedder.bin"];
+    const files = ["hnswlib.index", "chunks.jsonl", "articles.jsonl", "keyword.bin", "embedder.bin"];
     lines.push(
       "",
       "Size on disk (MB):",
@@ -258,10 +258,10 @@ function scaleSection(scale: readonly SizeSummary[]): string {
         [
           "target",
           "openIndex",
-          "docstore.json read+parse",
+          "chunks.jsonl read+parse",
           "hnsw graph read",
           "keyword.bin",
-          "articles.json read+parse",
+          "articles.jsonl read+parse",
           "embedder",
           "module import (process start)",
         ],
@@ -271,10 +271,10 @@ function scaleSection(scale: readonly SizeSummary[]): string {
           return [
             size.label,
             ms(load.openIndexMs),
-            ms(load.partsMs.docstoreJson),
+            ms(load.partsMs.chunks),
             ms(load.partsMs.hnswGraph),
             ms(load.partsMs.keywordIndex),
-            ms(load.partsMs.articlesJson),
+            ms(load.partsMs.articles),
             ms(load.partsMs.embedder),
             ms(load.importMs),
           ];

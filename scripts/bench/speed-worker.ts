@@ -19,9 +19,11 @@ import { ask } from "../../src/answer/ask.js";
 import { DEFAULT_EXTRACTIVE } from "../../src/answer/extractive.js";
 import { loadConfig } from "../../src/config.js";
 import { type BuildPhase, buildIndex } from "../../src/index/build.js";
+import { readJsonLines } from "../../src/index/json-lines.js";
 import { KeywordIndex } from "../../src/index/keyword-index.js";
 import { type NewsIndex, openIndex } from "../../src/index/open.js";
 import { type ChunkMetadata, chunkEmbeddingText, readArticles } from "../../src/index/records.js";
+import { VECTOR_FILES } from "../../src/index/vector-store.js";
 import { createIndexEmbedder } from "../../src/providers/embedders.js";
 import { retrieve } from "../../src/retrieval/hybrid.js";
 import { normaliseAnswerText } from "./quiz-data.js";
@@ -88,8 +90,9 @@ export interface BuildResult {
   chunks: number;
   chunksPerSecond: number;
   phases: PhaseTime[];
-  /** Chunking inside the embed phase, estimated from the progress events (see timedBuild). */
-  chunkingSecondsEstimate: number;
+  /** Of the embed phase: seconds inside the embedder and adding to the HNSW graph (measured by buildIndex). */
+  embedSeconds: number;
+  graphSeconds: number;
   peakRssBytes: number;
   buildDir: string;
   embedderId: string;
@@ -98,7 +101,8 @@ export interface BuildResult {
 /**
  * buildIndex with phase boundaries taken from its afterPhase hook (called when each phase is
  * done), so a phase's time runs from the end of the previous one. "fit" covers dedupe, MinHash
- * signatures and the embedder's fit; "embed" chunking and embedding; "write" the near-duplicate
+ * signatures and the embedder's fit; "embed" chunking, embedding and adding to the HNSW graph
+ * (batch by batch; buildIndex reports the embedder's and the graph's share); "write" the near-duplicate
  * pass and saving. A progress line (phase, count, RSS) goes to stderr.
  */
 async function timedBuild(corpusDir: string, indexDir: string, label: string): Promise<BuildResult> {
@@ -106,18 +110,12 @@ async function timedBuild(corpusDir: string, indexDir: string, label: string): P
   const ends: { phase: BuildPhase; at: number }[] = [];
   let phase = "";
   let printed = 0;
-  let firstEmbed = 0;
-  let embedEvents = 0;
   const report = await buildIndex({
     corpusDir,
     indexDir,
     embedder,
     chunking,
     onProgress: (progress) => {
-      if (progress.phase === "embed") {
-        embedEvents += 1;
-        if (firstEmbed === 0) firstEmbed = performance.now();
-      }
       const now = performance.now();
       if (progress.phase !== phase || now - printed > 2000 || progress.done === progress.total) {
         const rss = (process.memoryUsage().rss / 2 ** 30).toFixed(2);
@@ -136,11 +134,6 @@ async function timedBuild(corpusDir: string, indexDir: string, label: string): P
   process.stderr.write("\n");
   const total = seconds(started);
   const phases = ends.map((end, i) => ({ phase: end.phase, seconds: (end.at - (ends[i - 1]?.at ?? started)) / 1000 }));
-  // The first embed event comes after chunking and one batch: subtract an average batch.
-  const fitEnd = ends.find((end) => end.phase === "fit")?.at ?? started;
-  const embedEnd = ends.find((end) => end.phase === "embed")?.at ?? fitEnd;
-  const batch = embedEvents > 1 ? (embedEnd - firstEmbed) / (embedEvents - 1) : 0;
-  const chunkingSecondsEstimate = firstEmbed > 0 ? Math.max(0, firstEmbed - fitEnd - batch) / 1000 : 0;
   const manifest = JSON.parse(await readFile(path.join(report.buildDir, "manifest.json"), "utf8")) as {
     embedder: { id: string };
   };
@@ -150,7 +143,8 @@ async function timedBuild(corpusDir: string, indexDir: string, label: string): P
     chunks: report.chunks,
     chunksPerSecond: report.chunks / total,
     phases,
-    chunkingSecondsEstimate,
+    embedSeconds: report.embedSeconds,
+    graphSeconds: report.graphSeconds,
     peakRssBytes: peakRssBytes(),
     buildDir: report.buildDir,
     embedderId: manifest.embedder.id,
@@ -170,7 +164,7 @@ export interface RealResult {
 
 /**
  * The raw embedder on exactly the texts the build embedded (title + chunk text, read back from the
- * docstore): fitted once on the build's articles, then only embedDocuments is timed, in the build's
+ * stored chunks): fitted once on the build's articles, then only embedDocuments is timed, in the build's
  * batches of 256, three times (the median is reported).
  */
 async function real(): Promise<RealResult> {
@@ -179,12 +173,10 @@ async function real(): Promise<RealResult> {
   const fitStarted = performance.now();
   const ready = await embedder.fit(articles.map((article) => `${article.title}\n${article.text}`));
   const fitSeconds = seconds(fitStarted);
-  const entries = JSON.parse(await readFile(path.join(build.buildDir, "docstore.json"), "utf8")) as [
-    string,
-    { pageContent: string; metadata: ChunkMetadata },
-  ][];
-  const texts = entries.map(([, document]) => chunkEmbeddingText(document.metadata.title, document.pageContent));
-  entries.length = 0;
+  const texts: string[] = [];
+  await readJsonLines<[number, string, ChunkMetadata]>(path.join(build.buildDir, VECTOR_FILES.chunks), (line) =>
+    texts.push(chunkEmbeddingText(line[2].title, line[1])),
+  );
   const rawEmbedSeconds: number[] = [];
   for (let run = 0; run < 3; run += 1) {
     const started = performance.now();
@@ -212,7 +204,7 @@ export interface LoadResult {
   openIndexMs: number;
   rssAfterLoadBytes: number;
   /** Each part of openIndex on its own, run after it (warm page cache). */
-  partsMs: { docstoreJson: number; hnswGraph: number; keywordIndex: number; articlesJson: number; embedder: number };
+  partsMs: { chunks: number; hnswGraph: number; keywordIndex: number; articles: number; embedder: number };
 }
 
 async function load(): Promise<LoadResult> {
@@ -228,13 +220,13 @@ async function load(): Promise<LoadResult> {
     return performance.now() - from;
   };
   const partsMs = {
-    docstoreJson: await time(async () => JSON.parse(await readFile(path.join(dir, "docstore.json"), "utf8"))),
+    chunks: await time(() => readJsonLines(path.join(dir, VECTOR_FILES.chunks), () => {})),
     hnswGraph: await time(async () => {
       const graph = new hnswlib.HierarchicalNSW("cosine", index.manifest.embedder.dimensions);
       await graph.readIndex(path.join(dir, "hnswlib.index"));
     }),
     keywordIndex: await time(() => KeywordIndex.load(path.join(dir, "keyword.bin"))),
-    articlesJson: await time(() => readArticles(dir)),
+    articles: await time(() => readArticles(dir)),
     embedder: await time(async () => embedder.restore(await readFile(path.join(dir, "embedder.bin")))),
   };
   return { importMs, openIndexMs, rssAfterLoadBytes, partsMs };

@@ -287,10 +287,10 @@ function summariseLoads(loads: LoadResult[]): NonNullable<SizeSummary["load"]> {
     importMs: median((load) => load.importMs),
     rssAfterLoadBytes: median((load) => load.rssAfterLoadBytes),
     partsMs: {
-      docstoreJson: median((load) => load.partsMs.docstoreJson),
+      chunks: median((load) => load.partsMs.chunks),
       hnswGraph: median((load) => load.partsMs.hnswGraph),
       keywordIndex: median((load) => load.partsMs.keywordIndex),
-      articlesJson: median((load) => load.partsMs.articlesJson),
+      articles: median((load) => load.partsMs.articles),
       embedder: median((load) => load.partsMs.embedder),
     },
   };

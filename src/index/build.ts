@@ -15,6 +15,7 @@ import {
   createBuildDir,
   currentBuildDir,
   DEFAULT_HNSW,
+  isOutdatedBuild,
   MANIFEST_SCHEMA,
   type Manifest,
   PIPELINE_VERSION,
@@ -23,7 +24,8 @@ import {
   removeStaleBuilds,
 } from "./layout.js";
 import { decodeSignature, encodeSignature, findNearDuplicates, minhashSignature } from "./near-duplicates.js";
-import { type ChunkMetadata, chunkEmbeddingText, type IndexedArticle, readArticles } from "./records.js";
+import { type ChunkMetadata, chunkEmbeddingText, type IndexedArticle, readArticles, writeArticles } from "./records.js";
+import { loadVectorStore, saveVectorStore } from "./vector-store.js";
 
 /** Build phases, in order; reported to progress listeners and to the crash-test hook. */
 export type BuildPhase = "scan" | "parse" | "fit" | "embed" | "vectors" | "keywords" | "write" | "publish";
@@ -77,13 +79,15 @@ export interface BuildReport {
   seconds: number;
   /** Chunks embedded per second of the whole run (0 when nothing was embedded). */
   chunksPerSecond: number;
+  /** Of `seconds`: time inside the embedder, and time adding to (or compacting) the HNSW graph. */
+  embedSeconds: number;
+  graphSeconds: number;
   buildDir: string;
 }
 
 interface PendingChunk {
   metadata: ChunkMetadata;
   text: string;
-  embeddingText: string;
 }
 
 /**
@@ -112,13 +116,11 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     throw new UserError(`Corpus folder ${options.corpusDir} does not exist. Set CORPUS_DIR or pass --corpus <folder>.`);
   }
   const files = await listCorpusFiles(options.corpusDir);
-  const fileBytes = new Map<string, Buffer>();
+  // Only hashes are kept: a big corpus need not fit in memory as raw bytes (parse reads again).
   const fileHashes = new Map<string, string>();
   for (const [position, file] of files.entries()) {
     try {
-      const bytes = await readFile(path.join(options.corpusDir, file));
-      fileBytes.set(file, bytes);
-      fileHashes.set(file, sha256Hex(bytes));
+      fileHashes.set(file, sha256Hex(await readFile(path.join(options.corpusDir, file))));
     } catch (error) {
       warn({ file, message: `unreadable (${(error as NodeJS.ErrnoException).code ?? "error"}), skipped` });
     }
@@ -131,6 +133,9 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   const previousManifest = previousDir ? await readManifest(previousDir) : null;
   const previous = previousManifest && previousManifest.counts.chunks > 0 ? previousManifest : null;
   let rebuildReason = whyRebuild(previous, options);
+  if (!previous && previousDir && (await isOutdatedBuild(previousDir))) {
+    notice("Rebuilding the whole index: it was written by an older version of newsdesk.");
+  }
 
   const unchangedFiles = new Set<string>();
   if (previous && !rebuildReason) {
@@ -160,6 +165,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       warnings,
       seconds: (performance.now() - started) / 1000,
       chunksPerSecond: 0,
+      embedSeconds: 0,
+      graphSeconds: 0,
       buildDir: previousDir,
     };
   }
@@ -171,9 +178,17 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   // A changed file's articles keep the time they were first ingested.
   const firstIngested = new Map(previousArticles.map((article) => [article.docId, article.ingestedAt]));
   const parsedArticles: Article[] = [];
-  const toParse = [...fileBytes.keys()].filter((file) => !unchangedFiles.has(file));
+  const toParse = [...fileHashes.keys()].filter((file) => !unchangedFiles.has(file));
   for (const [position, file] of toParse.entries()) {
-    const parsed = parseCorpusFile(file, fileBytes.get(file) ?? Buffer.alloc(0));
+    const bytes = await readFile(path.join(options.corpusDir, file)).catch(() => null);
+    if (!bytes || sha256Hex(bytes) !== fileHashes.get(file)) {
+      // Changed or vanished since the scan: index what the scan saw, or nothing, never a mix.
+      warn({ file, message: "changed while being ingested, skipped (run ingest again)" });
+      fileHashes.delete(file);
+      progress({ phase: "parse", done: position + 1, total: toParse.length });
+      continue;
+    }
+    const parsed = parseCorpusFile(file, bytes);
     for (const warning of parsed.warnings) warn(warning);
     if (parsed.articles.length === 0 && parsed.warnings.length === 0) {
       warn({ file, message: "no article text found, skipped" });
@@ -181,7 +196,6 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     parsedArticles.push(...parsed.articles);
     progress({ phase: "parse", done: position + 1, total: toParse.length });
   }
-  fileBytes.clear();
   await afterPhase("parse");
 
   // Exact duplicates: the same cleaned text twice is indexed once, first file wins.
@@ -222,7 +236,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   if (!previous || !previousDir || rebuildReason) {
     if (rebuildReason) notice(`Rebuilding the whole index: ${rebuildReason}.`);
     // A full build re-chunks and re-embeds every article, including those kept from unchanged
-    // files (their cleaned text is in the previous articles.json, so they are not re-parsed).
+    // files (their cleaned text is in the previous articles.jsonl, so they are not re-parsed).
     ready = await options.embedder.fit(articles.map((article) => `${article.title}\n${article.text}`));
   } else {
     ready = await options.embedder.restore(await readFile(path.join(previousDir, "embedder.bin")).catch(() => null));
@@ -235,44 +249,38 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   const fullBuild = !previous || !previousDir || rebuildReason !== null;
   await afterPhase("fit");
 
-  // --- chunk and embed what is new (everything on a full build).
+  // --- chunk what is new (everything on a full build).
   const toChunk = fullBuild ? articles : newArticles;
   const pending: PendingChunk[] = [];
   for (const article of toChunk) {
     const chunks = chunkArticle(article, options.chunking);
     article.chunkIds = chunks.map((chunk) => chunk.chunkId);
     for (const chunk of chunks) {
-      const metadata: ChunkMetadata = {
-        chunkId: chunk.chunkId,
-        docId: article.docId,
-        index: chunk.index,
-        title: article.title,
-        source: article.source,
-        author: article.author,
-        published: article.published,
-        url: article.url,
-        file: article.file,
-      };
-      pending.push({ metadata, text: chunk.text, embeddingText: chunkEmbeddingText(article.title, chunk.text) });
+      pending.push({
+        text: chunk.text,
+        metadata: {
+          chunkId: chunk.chunkId,
+          docId: article.docId,
+          index: chunk.index,
+          title: article.title,
+          source: article.source,
+          author: article.author,
+          published: article.published,
+          url: article.url,
+          file: article.file,
+        },
+      });
     }
   }
-  const vectors: number[][] = [];
-  const batchSize = options.batchSize ?? 256;
-  for (let start = 0; start < pending.length; start += batchSize) {
-    const batch = pending.slice(start, start + batchSize);
-    vectors.push(...(await ready.embeddings.embedDocuments(batch.map((item) => item.embeddingText))));
-    progress({ phase: "embed", done: Math.min(pending.length, start + batchSize), total: pending.length });
-  }
-  await afterPhase("embed");
 
-  // --- vectors: start from the live HNSW graph when incremental, drop what left, add what came.
-  const dimensions = vectors[0]?.length ?? previous?.embedder.dimensions ?? 0;
+  // --- embed: start from the live HNSW graph when incremental and drop what left, then embed
+  // a batch at a time straight into the graph, so all the vectors are never held at once.
   const liveDocIds = new Set(articles.map((article) => article.docId));
-  let store: HNSWLib;
+  let store: HNSWLib | null = null;
   let removedChunks = 0;
   let deletedLabels = 0;
   if (!fullBuild && previousDir && previous) {
-    store = await HNSWLib.load(previousDir, ready.embeddings);
+    store = await loadVectorStore(previousDir, ready.embeddings);
     deletedLabels = previous.counts.deletedLabels;
     const changedDocIds = new Set(newArticles.map((article) => article.docId));
     for (const [key, document] of store.docstore._docs) {
@@ -283,25 +291,42 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       removedChunks += 1;
       deletedLabels += 1;
     }
-  } else {
-    store = new HNSWLib(ready.embeddings, { space: DEFAULT_HNSW.space, numDimensions: dimensions });
   }
-  addVectors(store, vectors, pending, dimensions, (done) =>
-    progress({ phase: "vectors", done, total: pending.length }),
-  );
-  const liveCount = store.docstore._docs.size;
-  if (deletedLabels > 0 && deletedLabels > 0.3 * (liveCount + deletedLabels)) {
-    // Too many tombstones slow search and waste space: rebuild the graph from the live vectors
-    // (no re-embedding: hnswlib keeps each point).
-    store = compact(store, ready, dimensions);
+  const timings = { embedSeconds: 0, graphSeconds: 0 };
+  const graph = graphWriter(store, ready, pending.length);
+  const batchSize = options.batchSize ?? 256;
+  for (let start = 0; start < pending.length; start += batchSize) {
+    const batch = pending.slice(start, start + batchSize);
+    const embedStarted = performance.now();
+    const vectors = await ready.embeddings.embedDocuments(
+      batch.map((item) => chunkEmbeddingText(item.metadata.title, item.text)),
+    );
+    const graphStarted = performance.now();
+    graph.add(batch, vectors);
+    timings.embedSeconds += (graphStarted - embedStarted) / 1000;
+    timings.graphSeconds += (performance.now() - graphStarted) / 1000;
+    progress({ phase: "embed", done: Math.min(pending.length, start + batchSize), total: pending.length });
+  }
+  await afterPhase("embed");
+
+  // --- vectors: too many tombstones slow search and waste space: rebuild the graph from the
+  // live vectors (no re-embedding: hnswlib keeps each point).
+  store = graph.store();
+  const liveCount = store?.docstore._docs.size ?? 0;
+  if (store && deletedLabels > 0 && deletedLabels > 0.3 * (liveCount + deletedLabels)) {
+    const graphStarted = performance.now();
+    store = compact(store, ready);
     deletedLabels = 0;
+    timings.graphSeconds += (performance.now() - graphStarted) / 1000;
   }
+  progress({ phase: "vectors", done: 1, total: 1 });
   await afterPhase("vectors");
 
   // --- keywords: rebuilt from the live chunks (cheap next to embedding, and always consistent).
+  const liveStore = store;
   const keyword = KeywordIndex.build(
     (function* () {
-      for (const [key, document] of store.docstore._docs) {
+      for (const [key, document] of liveStore?.docstore._docs ?? []) {
         const metadata = document.metadata as ChunkMetadata;
         yield { label: Number(key), text: chunkEmbeddingText(metadata.title, document.pageContent) };
       }
@@ -323,13 +348,12 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
 
   // --- write: a complete build in a fresh folder; the manifest goes last.
   const buildDir = await createBuildDir(options.indexDir, now());
-  if (store.docstore._docs.size > 0) {
-    await store.save(buildDir);
-  }
+  const chunkCount = store?.docstore._docs.size ?? 0;
+  if (store && chunkCount > 0) await saveVectorStore(store, buildDir);
   await keyword.save(path.join(buildDir, "keyword.bin"));
   const state = ready.state();
   if (state) await writeFile(path.join(buildDir, "embedder.bin"), state);
-  await writeFile(path.join(buildDir, "articles.json"), JSON.stringify(articles));
+  await writeArticles(buildDir, articles);
   const seconds = (performance.now() - started) / 1000;
   const fileEntries: Manifest["files"] = {};
   for (const [file, hash] of fileHashes) fileEntries[file] = { hash, docIds: [] };
@@ -337,14 +361,18 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   const manifest: Manifest = {
     schema: MANIFEST_SCHEMA,
     pipeline: PIPELINE_VERSION,
-    embedder: { spec: options.embedder.spec, id: ready.id, dimensions },
+    embedder: {
+      spec: options.embedder.spec,
+      id: ready.id,
+      dimensions: store?.args.numDimensions ?? previous?.embedder.dimensions ?? 0,
+    },
     chunking: { ...options.chunking },
     hnsw: { ...DEFAULT_HNSW },
     files: fileEntries,
     counts: {
       files: files.length,
       documents: articles.length,
-      chunks: store.docstore._docs.size,
+      chunks: chunkCount,
       duplicatesDropped: duplicatesDropped + (fullBuild ? 0 : (previous?.counts.duplicatesDropped ?? 0)),
       deletedLabels,
     },
@@ -382,6 +410,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     warnings,
     seconds,
     chunksPerSecond: pending.length > 0 ? pending.length / seconds : 0,
+    ...timings,
     buildDir,
   };
 }
@@ -405,62 +434,59 @@ function whyRebuild(previous: Manifest | null, options: BuildOptions): string | 
 }
 
 /**
- * Adds points with labels after the largest label in use. We drive hnswlib directly (rather than
- * `HNSWLib.addVectors`) to set the graph's M and efConstruction; the store's save/load format is
- * unchanged.
+ * Adds embedded chunks to the store's graph with labels after the largest label in use, creating
+ * the store on the first batch of a fresh build (when the vectors' size is known). We drive
+ * hnswlib directly (rather than `HNSWLib.addVectors`) to set the graph's M and efConstruction and
+ * to size it once for the whole build.
  */
-function addVectors(
-  store: HNSWLib,
-  vectors: number[][],
-  pending: PendingChunk[],
-  dimensions: number,
-  onProgress: (done: number) => void,
-): void {
-  if (vectors.length === 0) return;
-  let index = store._index;
-  if (!index || index.getMaxElements() === 0) {
-    index = new hnswlib.HierarchicalNSW(DEFAULT_HNSW.space, dimensions);
-    index.initIndex({ maxElements: vectors.length, m: DEFAULT_HNSW.m, efConstruction: DEFAULT_HNSW.efConstruction });
-    store._index = index;
-  }
-  if (vectors[0]?.length !== dimensions)
-    throw new Error(`embedding size ${vectors[0]?.length} does not match the index (${dimensions})`);
+function graphWriter(existing: HNSWLib | null, ready: ReadyEmbedder, total: number) {
+  let store = existing;
   let nextLabel = 0;
-  for (const key of store.docstore._docs.keys()) nextLabel = Math.max(nextLabel, Number(key) + 1);
-  nextLabel = Math.max(nextLabel, index.getCurrentCount());
-  const needed = nextLabel + vectors.length;
-  if (needed > index.getMaxElements()) index.resizeIndex(needed);
-  const additions: Record<string, Document> = {};
-  for (let i = 0; i < vectors.length; i += 1) {
-    const item = pending[i];
-    const vector = vectors[i];
-    if (!item || !vector) continue;
-    index.addPoint(vector, nextLabel + i);
-    additions[String(nextLabel + i)] = new Document({
-      pageContent: item.text,
-      metadata: item.metadata,
-    });
-    if (i % 500 === 499) onProgress(i + 1);
+  if (store) {
+    for (const key of store.docstore._docs.keys()) nextLabel = Math.max(nextLabel, Number(key) + 1);
+    nextLabel = Math.max(nextLabel, store.index.getCurrentCount());
+    if (nextLabel + total > store.index.getMaxElements()) store.index.resizeIndex(nextLabel + total);
   }
-  store.docstore.add(additions);
-  onProgress(vectors.length);
+  return {
+    store: () => store,
+    add(batch: PendingChunk[], vectors: number[][]): void {
+      const dimensions = vectors[0]?.length ?? 0;
+      if (!store) {
+        const index = new hnswlib.HierarchicalNSW(DEFAULT_HNSW.space, dimensions);
+        index.initIndex({ maxElements: total, m: DEFAULT_HNSW.m, efConstruction: DEFAULT_HNSW.efConstruction });
+        store = new HNSWLib(ready.embeddings, { space: DEFAULT_HNSW.space, numDimensions: dimensions, index });
+      }
+      if (dimensions !== store.args.numDimensions) {
+        throw new Error(`embedding size ${dimensions} does not match the index (${store.args.numDimensions})`);
+      }
+      const additions: Record<string, Document> = {};
+      batch.forEach((item, i) => {
+        const vector = vectors[i];
+        if (!vector) throw new Error(`the embedder returned ${vectors.length} vectors for ${batch.length} texts`);
+        store?.index.addPoint(vector, nextLabel);
+        additions[String(nextLabel)] = new Document({ pageContent: item.text, metadata: item.metadata });
+        nextLabel += 1;
+      });
+      store.docstore.add(additions);
+    },
+  };
 }
 
-function compact(store: HNSWLib, ready: ReadyEmbedder, dimensions: number): HNSWLib {
+function compact(store: HNSWLib, ready: ReadyEmbedder): HNSWLib {
   const entries = [...store.docstore._docs.entries()];
-  const fresh = new HNSWLib(ready.embeddings, { space: DEFAULT_HNSW.space, numDimensions: dimensions });
-  const index = new hnswlib.HierarchicalNSW(DEFAULT_HNSW.space, dimensions);
+  const numDimensions = store.args.numDimensions ?? store.index.getNumDimensions();
+  const index = new hnswlib.HierarchicalNSW(DEFAULT_HNSW.space, numDimensions);
   index.initIndex({
     maxElements: Math.max(1, entries.length),
     m: DEFAULT_HNSW.m,
     efConstruction: DEFAULT_HNSW.efConstruction,
   });
+  const fresh = new HNSWLib(ready.embeddings, { space: DEFAULT_HNSW.space, numDimensions, index });
   const additions: Record<string, Document> = {};
   entries.forEach(([key, document], label) => {
     index.addPoint(store.index.getPoint(Number(key)), label);
     additions[String(label)] = document;
   });
-  fresh._index = index;
   fresh.docstore.add(additions);
   return fresh;
 }

@@ -7,14 +7,16 @@ import type { ChunkingOptions } from "./chunk.js";
  * On-disk layout of an index directory:
  *
  *   index/CURRENT            name of the live build folder (replaced atomically by rename)
- *   index/build-<stamp>/     one complete build: HNSWLib files, keyword.bin, embedder.bin,
- *                            articles.json, manifest.json
+ *   index/build-<stamp>/     one complete build: hnswlib.index + args.json + chunks.jsonl (the
+ *                            LangChain HNSWLib store, see vector-store.ts), keyword.bin,
+ *                            embedder.bin, articles.jsonl, manifest.json
  *
  * A build is written into a fresh folder and becomes live only when CURRENT is renamed over, so a
  * crash at any moment leaves the previous build live and whole.
  */
 
-export const MANIFEST_SCHEMA = 1;
+/** Version of the build folder's layout; a build of another version is rebuilt, never read. */
+export const MANIFEST_SCHEMA = 2;
 
 /**
  * Version of everything that turns files into indexed text and terms (cleaning, splitting,
@@ -100,6 +102,16 @@ export async function removeStaleBuilds(indexDir: string, keep: string | null): 
     removed += 1;
   }
   return removed;
+}
+
+/** True when the build folder has a whole manifest from another version of the layout. */
+export async function isOutdatedBuild(buildDir: string): Promise<boolean> {
+  try {
+    const manifest = JSON.parse(await readFile(path.join(buildDir, "manifest.json"), "utf8")) as { schema?: unknown };
+    return manifest.schema !== MANIFEST_SCHEMA;
+  } catch {
+    return false;
+  }
 }
 
 /** Reads a build's manifest, or null when the build folder has none (never a partial one). */

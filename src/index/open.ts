@@ -1,13 +1,14 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
+import type { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
 import type { Document } from "@langchain/core/documents";
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import { IndexMissingError, UserError } from "../errors.js";
 import type { IndexEmbedder } from "./embedder.js";
 import { KeywordIndex } from "./keyword-index.js";
-import { currentBuildDir, DEFAULT_HNSW, type Manifest, readManifest } from "./layout.js";
+import { currentBuildDir, DEFAULT_HNSW, isOutdatedBuild, type Manifest, readManifest } from "./layout.js";
 import { type ChunkMetadata, type IndexedArticle, readArticles } from "./records.js";
+import { loadVectorStore } from "./vector-store.js";
 
 /** A loaded, read-only index: what retrieval, answers and stories work from. */
 export interface NewsIndex {
@@ -29,6 +30,11 @@ export interface NewsIndex {
 export async function openIndex(indexDir: string, embedder: IndexEmbedder): Promise<NewsIndex> {
   const buildDir = await currentBuildDir(indexDir);
   const manifest = buildDir ? await readManifest(buildDir) : null;
+  if (buildDir && !manifest && (await isOutdatedBuild(buildDir))) {
+    throw new UserError(
+      `The index in ${indexDir} was written by an older version of newsdesk. Run \`npm run ingest\` to rebuild it.`,
+    );
+  }
   if (!buildDir || !manifest) throw new IndexMissingError(indexDir);
   if (manifest.embedder.spec !== embedder.spec) {
     throw new UserError(
@@ -43,7 +49,7 @@ export async function openIndex(indexDir: string, embedder: IndexEmbedder): Prom
     );
   }
   const [vectorStore, keyword, articleList] = await Promise.all([
-    manifest.counts.chunks > 0 ? HNSWLib.load(buildDir, ready.embeddings) : Promise.resolve(null),
+    manifest.counts.chunks > 0 ? loadVectorStore(buildDir, ready.embeddings) : Promise.resolve(null),
     KeywordIndex.load(path.join(buildDir, "keyword.bin")),
     readArticles(buildDir),
   ]);

@@ -1,6 +1,6 @@
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Article } from "../corpus/types.js";
+import { readJsonLines, writeJsonLines } from "./json-lines.js";
 
 /** Metadata carried by every chunk in the vector store (LangChain `Document.metadata`). */
 export type ChunkMetadata = Pick<Article, "docId" | "title" | "source" | "author" | "published" | "url" | "file"> & {
@@ -9,7 +9,7 @@ export type ChunkMetadata = Pick<Article, "docId" | "title" | "source" | "author
   index: number;
 };
 
-/** An article as stored with a build (`articles.json`). */
+/** An article as stored with a build (`articles.jsonl`, one per line). */
 export interface IndexedArticle extends Article {
   /** Hash of the normalised cleaned text: exact duplicates share it. */
   contentHash: string;
@@ -30,7 +30,16 @@ export function chunkEmbeddingText(title: string, text: string): string {
   return `${title}\n${text}`;
 }
 
+const ARTICLES_FILE = "articles.jsonl";
+
 /** Reads a build's article records. */
 export async function readArticles(buildDir: string): Promise<IndexedArticle[]> {
-  return JSON.parse(await readFile(path.join(buildDir, "articles.json"), "utf8")) as IndexedArticle[];
+  const articles: IndexedArticle[] = [];
+  await readJsonLines<IndexedArticle>(path.join(buildDir, ARTICLES_FILE), (article) => articles.push(article));
+  return articles;
+}
+
+/** Writes a build's article records (streamed: a big corpus is more text than one string holds). */
+export async function writeArticles(buildDir: string, articles: Iterable<IndexedArticle>): Promise<void> {
+  await writeJsonLines(path.join(buildDir, ARTICLES_FILE), articles);
 }

@@ -204,3 +204,20 @@ describe("atomic publishing", () => {
     expect(final.keyword.search("quartermaster", 3).length).toBeGreaterThan(0);
   });
 });
+
+describe("an index written by an older version", () => {
+  it("is rebuilt by ingest with a notice, and openIndex says to re-ingest rather than that there is none", async () => {
+    const first = await buildIndex(options());
+    const manifestPath = path.join(first.buildDir, "manifest.json");
+    const manifest = JSON.parse(await readFile(manifestPath, "utf8")) as { schema: number };
+    await writeFile(manifestPath, JSON.stringify({ ...manifest, schema: 1 }));
+    await expect(openIndex(workspace.indexDir, recordingEmbedder())).rejects.toThrow(
+      /written by an older version of newsdesk\. Run `npm run ingest`/,
+    );
+    const notices: string[] = [];
+    const report = await buildIndex(options({ onNotice: (message) => notices.push(message) }));
+    expect(notices).toEqual(["Rebuilding the whole index: it was written by an older version of newsdesk."]);
+    expect(report.embeddedChunks).toBe(report.chunks);
+    expect((await openIndex(workspace.indexDir, recordingEmbedder())).articles.size).toBe(8);
+  });
+});

@@ -58,6 +58,7 @@ const PHASES: Record<string, string> = {
   embed: "chunk, embed, add to the HNSW graph",
   vectors: "compact the HNSW graph when needed",
   keywords: "BM25 keyword index",
+  stories: "group articles into stories",
   write: "near-duplicate pass, save files",
   publish: "switch CURRENT, remove stale builds",
 };

@@ -7,6 +7,7 @@ const LABELS: Record<BuildPhase, string> = {
   embed: "Embedding chunks",
   vectors: "Building vector index",
   keywords: "Building keyword index",
+  stories: "Grouping articles into stories",
   write: "Writing index",
   publish: "Publishing",
 };

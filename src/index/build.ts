@@ -7,6 +7,7 @@ import { listCorpusFiles } from "../corpus/files.js";
 import { parseCorpusFile } from "../corpus/parse.js";
 import type { Article, CorpusWarning } from "../corpus/types.js";
 import { UserError } from "../errors.js";
+import { assignStories, DEFAULT_STORY_OPTIONS, type StoryOptions } from "../stories/cluster.js";
 import { sha256Hex } from "../text/hash.js";
 import { type ChunkingOptions, chunkArticle } from "./chunk.js";
 import type { IndexEmbedder, ReadyEmbedder } from "./embedder.js";
@@ -28,7 +29,7 @@ import { type ChunkMetadata, chunkEmbeddingText, type IndexedArticle, readArticl
 import { loadVectorStore, saveVectorStore } from "./vector-store.js";
 
 /** Build phases, in order; reported to progress listeners and to the crash-test hook. */
-export type BuildPhase = "scan" | "parse" | "fit" | "embed" | "vectors" | "keywords" | "write" | "publish";
+export type BuildPhase = "scan" | "parse" | "fit" | "embed" | "vectors" | "keywords" | "stories" | "write" | "publish";
 
 export interface BuildProgress {
   phase: BuildPhase;
@@ -58,6 +59,8 @@ export interface BuildOptions {
   refitRatio?: number;
   /** Embedding batch size (bounded so progress moves and memory stays flat). */
   batchSize?: number;
+  /** Story grouping settings; a change regroups every article (no re-embedding). */
+  stories?: StoryOptions;
 }
 
 export interface BuildReport {
@@ -148,7 +151,12 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     (file) => previous?.files[file] && previous.files[file]?.hash !== fileHashes.get(file),
   ).length;
 
-  if (previous && previousDir && !rebuildReason && filesAdded + filesChanged + filesRemoved === 0) {
+  const storyOptions = options.stories ?? DEFAULT_STORY_OPTIONS;
+  const regroup =
+    !previous ||
+    previous.stories?.threshold !== storyOptions.threshold ||
+    previous.stories?.maxGapDays !== storyOptions.maxGapDays;
+  if (previous && previousDir && !rebuildReason && !regroup && filesAdded + filesChanged + filesRemoved === 0) {
     return {
       changed: false,
       rebuildReason: null,
@@ -219,6 +227,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       chunkIds: [],
       signature: encodeSignature(minhashSignature(article.text)),
       nearDuplicates: [],
+      storyId: "",
     });
   }
   const articles = [...keptArticles, ...newArticles].sort(byFileAndPart);
@@ -346,6 +355,16 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     byId.get(pair.b)?.nearDuplicates.push({ docId: pair.a, similarity: pair.similarity });
   }
 
+  // --- stories: new articles join a story or start one; a settings change regroups everything.
+  if (previous && regroup && !fullBuild) notice("Regrouping every article into stories: the story settings changed.");
+  const storyIds = assignStories(
+    articles.map((article) => ({ ...article, storyId: regroup ? undefined : article.storyId || undefined })),
+    storyOptions,
+  );
+  for (const article of articles) article.storyId = storyIds.get(article.docId) ?? `s-${article.docId}`;
+  progress({ phase: "stories", done: 1, total: 1 });
+  await afterPhase("stories");
+
   // --- write: a complete build in a fresh folder; the manifest goes last.
   const buildDir = await createBuildDir(options.indexDir, now());
   const chunkCount = store?.docstore._docs.size ?? 0;
@@ -368,6 +387,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     },
     chunking: { ...options.chunking },
     hnsw: { ...DEFAULT_HNSW },
+    stories: { ...storyOptions },
     files: fileEntries,
     counts: {
       files: files.length,

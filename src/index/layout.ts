@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type { StoryOptions } from "../stories/cluster.js";
 import type { ChunkingOptions } from "./chunk.js";
 
 /**
@@ -40,6 +41,8 @@ export interface Manifest {
   embedder: { spec: string; id: string; dimensions: number };
   chunking: ChunkingOptions;
   hnsw: { m: number; efConstruction: number; efSearch: number; space: "cosine" };
+  /** Story grouping settings the articles' story ids were assigned with. */
+  stories: StoryOptions;
   /** Per corpus file: content hash and the documents it produced. */
   files: Record<string, { hash: string; docIds: string[] }>;
   counts: { files: number; documents: number; chunks: number; duplicatesDropped: number; deletedLabels: number };

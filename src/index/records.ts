@@ -20,6 +20,8 @@ export interface IndexedArticle extends Article {
   signature: string;
   /** Other articles whose text is nearly the same (syndicated copies). */
   nearDuplicates: { docId: string; similarity: number }[];
+  /** The story this article belongs to (see stories/cluster.ts); kept across incremental runs. */
+  storyId: string;
 }
 
 /**

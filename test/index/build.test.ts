@@ -171,7 +171,7 @@ describe("buildIndex on the seeds", () => {
 });
 
 describe("atomic publishing", () => {
-  const phases: BuildPhase[] = ["scan", "parse", "fit", "embed", "vectors", "keywords", "write"];
+  const phases: BuildPhase[] = ["scan", "parse", "fit", "embed", "vectors", "keywords", "stories", "write"];
 
   it.each(phases)("keeps the previous index live and whole when a run dies after %s", async (phase) => {
     await buildIndex(options());
@@ -219,5 +219,40 @@ describe("an index written by an older version", () => {
     expect(notices).toEqual(["Rebuilding the whole index: it was written by an older version of newsdesk."]);
     expect(report.embeddedChunks).toBe(report.chunks);
     expect((await openIndex(workspace.indexDir, recordingEmbedder())).articles.size).toBe(8);
+  });
+});
+
+describe("stories kept up to date by ingestion", () => {
+  it("lets a new outlet's report join its story, keeps every other article's story, and regroups when settings change", async () => {
+    await buildIndex(options());
+    const before = await openIndex(workspace.indexDir, recordingEmbedder());
+    const storyOf = (index: typeof before, prefix: string) =>
+      [...index.articles.values()].find((article) => article.file.startsWith(prefix))?.storyId;
+    await writeFile(
+      path.join(workspace.corpusDir, "005_witkoff.txt"),
+      [
+        "Witkoff and Kushner leave Moscow without a breakthrough",
+        "",
+        "US envoy Steve Witkoff and Jared Kushner left Moscow after five hours of talks with Russian President Vladimir Putin without a breakthrough on the US-backed peace plan, the Kremlin said.",
+        "Kremlin aide Yuri Ushakov called the meeting constructive but said several issues on Ukrainian territory remained unresolved.",
+        "Ukrainian President Volodymyr Zelensky said he expected the US team to brief him on the Moscow discussions.",
+      ].join("\n"),
+    );
+    const notices: string[] = [];
+    await buildIndex(options({ onNotice: (message) => notices.push(message) }));
+    const after = await openIndex(workspace.indexDir, recordingEmbedder());
+    expect(notices).toEqual([]);
+    expect(storyOf(after, "005")).toBe(storyOf(before, "004"));
+    for (const article of before.articles.values())
+      expect(after.articles.get(article.docId)?.storyId).toBe(article.storyId);
+
+    await buildIndex(
+      options({ stories: { threshold: 0.9, maxGapDays: 3 }, onNotice: (message) => notices.push(message) }),
+    );
+    const regrouped = await openIndex(workspace.indexDir, recordingEmbedder());
+    expect(notices).toEqual(["Regrouping every article into stories: the story settings changed."]);
+    expect(new Set([...regrouped.articles.values()].map((article) => article.storyId)).size).toBe(
+      regrouped.articles.size,
+    );
   });
 });

@@ -142,4 +142,84 @@ export class BotStore {
       pausedReason: row.digest_paused_reason,
     };
   }
+
+  /** Every server whose digest is on and not paused. */
+  activeDigestSchedules(): DigestSchedule[] {
+    const rows = this.db
+      .prepare(
+        `SELECT guild_id FROM guild_settings
+         WHERE digest_enabled = 1 AND digest_paused_reason IS NULL AND digest_channel_id IS NOT NULL`,
+      )
+      .all() as { guild_id: string }[];
+    return rows.map((row) => this.digestSchedule(row.guild_id)).filter((s): s is DigestSchedule => s !== null);
+  }
+
+  /**
+   * Takes the right to post a server's digest for a day. Exactly one caller gets true, across
+   * processes sharing the database: the row is inserted (or a failed run retaken, at most
+   * {@link MAX_DIGEST_ATTEMPTS} times) in one statement before anything is posted.
+   */
+  claimDigestRun(guildId: string, day: string): boolean {
+    const now = this.now().toISOString();
+    const result = this.db
+      .prepare(
+        `INSERT INTO digest_runs (guild_id, digest_day, status, attempts, created_at, updated_at)
+         VALUES (?, ?, 'posting', 1, ?, ?)
+         ON CONFLICT (guild_id, digest_day) DO UPDATE SET status = 'posting', attempts = attempts + 1,
+           updated_at = excluded.updated_at
+         WHERE digest_runs.status = 'failed' AND digest_runs.attempts < ${MAX_DIGEST_ATTEMPTS}`,
+      )
+      .run(guildId, day, now, now);
+    return result.changes === 1;
+  }
+
+  /** Records how a claimed run ended: posted (or skipped as empty) with its window, or failed. */
+  finishDigestRun(
+    guildId: string,
+    day: string,
+    outcome: { status: "posted" | "empty" | "failed" | "paused"; messageId?: string; windowEnd?: string },
+  ): void {
+    this.db
+      .prepare(
+        "UPDATE digest_runs SET status = ?, message_id = ?, window_end = ?, updated_at = ? WHERE guild_id = ? AND digest_day = ?",
+      )
+      .run(
+        outcome.status,
+        outcome.messageId ?? null,
+        outcome.windowEnd ?? null,
+        this.now().toISOString(),
+        guildId,
+        day,
+      );
+  }
+
+  digestRun(guildId: string, day: string): { status: string; attempts: number; messageId: string | null } | null {
+    const row = this.db
+      .prepare("SELECT status, attempts, message_id FROM digest_runs WHERE guild_id = ? AND digest_day = ?")
+      .get(guildId, day) as { status: string; attempts: number; message_id: string | null } | undefined;
+    return row ? { status: row.status, attempts: row.attempts, messageId: row.message_id } : null;
+  }
+
+  /** Where the last posted (or skipped) digest's window ended: the next one starts there. */
+  lastDigestWindowEnd(guildId: string): Date | null {
+    const row = this.db
+      .prepare(
+        "SELECT MAX(window_end) AS end FROM digest_runs WHERE guild_id = ? AND status IN ('posted', 'empty') AND window_end IS NOT NULL",
+      )
+      .get(guildId) as { end: string | null };
+    return row.end ? new Date(row.end) : null;
+  }
+
+  /** Pauses a server's digest; true only for the call that paused it (so admins are told once). */
+  pauseDigest(guildId: string, reason: string): boolean {
+    const result = this.db
+      .prepare(
+        "UPDATE guild_settings SET digest_paused_reason = ?, updated_at = ? WHERE guild_id = ? AND digest_paused_reason IS NULL",
+      )
+      .run(reason, this.now().toISOString(), guildId);
+    return result.changes === 1;
+  }
 }
+
+/** A digest that failed to post for a passing reason is tried again at most this often in a day. */
+export const MAX_DIGEST_ATTEMPTS = 3;

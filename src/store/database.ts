@@ -51,6 +51,10 @@ const MIGRATIONS: readonly string[] = [
      created_at TEXT NOT NULL,
      PRIMARY KEY (guild_id, digest_day)
    );`,
+  // Digest runs record the window they covered (the next digest starts there) and retries.
+  `ALTER TABLE digest_runs ADD COLUMN window_end TEXT;
+   ALTER TABLE digest_runs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;
+   ALTER TABLE digest_runs ADD COLUMN updated_at TEXT;`,
 ];
 
 export type Db = Database.Database;

@@ -2,10 +2,21 @@ import { type AskOptions, ask, validateQuestion } from "./answer/ask.js";
 import { DEFAULT_EXTRACTIVE } from "./answer/extractive.js";
 import type { Answer } from "./answer/types.js";
 import type { Config } from "./config.js";
+import { type Digest, digestOfIndex } from "./digest/digest.js";
 import { type BuildOptions, type BuildReport, buildIndex } from "./index/build.js";
 import type { IndexEmbedder } from "./index/embedder.js";
 import { type NewsIndex, openIndex } from "./index/open.js";
 import { createIndexEmbedder } from "./providers/embedders.js";
+import {
+  type PeriodName,
+  type Summary,
+  summarizeArticle,
+  summarizePeriod,
+  summarizeTopic,
+} from "./summary/summarize.js";
+
+/** What to summarise: exactly one of a topic, an article (docId) or a period. */
+export type SummaryRequest = { topic: string } | { article: string } | { period: PeriodName };
 
 /** Collaborators a caller (a test, a benchmark) may replace. */
 export interface AppOverrides {
@@ -27,6 +38,11 @@ export interface App {
   ask(question: string, options?: Partial<AskOptions>): Promise<Answer>;
   /** "Today" as YYYY-MM-DD, for time words in questions. */
   referenceDate(): string;
+  /** The clock (REFERENCE_DATE does not move it). */
+  now(): Date;
+  summarize(request: SummaryRequest): Promise<Summary>;
+  /** Stories with articles that arrived in (since, now]; `since` null: every story. */
+  digest(options: { since: Date | null; now?: Date }): Promise<Digest>;
 }
 
 export function createApp(config: Config, overrides: AppOverrides = {}): App {
@@ -44,6 +60,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         indexDir: config.indexDir,
         embedder,
         chunking: { size: config.chunkSize, overlap: config.chunkOverlap },
+        stories: { ...config.stories },
         now,
         ...listeners,
       }),
@@ -58,6 +75,16 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       return loaded;
     },
     referenceDate: () => config.referenceDate ?? now().toISOString().slice(0, 10),
+    now,
+    summarize: async (request) => {
+      if ("topic" in request) validateQuestion(request.topic);
+      const index = await app.index();
+      if ("topic" in request) return summarizeTopic(index, request.topic, { referenceDate: app.referenceDate() });
+      if ("article" in request) return summarizeArticle(index, request.article);
+      return summarizePeriod(index, request.period, { referenceDate: app.referenceDate() });
+    },
+    digest: async ({ since, now: at }) =>
+      digestOfIndex(await app.index(), { since, now: at ?? now(), maxStories: config.digest.maxStories }),
     ask: async (question, options = {}) => {
       // Validate before loading so a bad question is reported as such even without an index.
       validateQuestion(question);

@@ -36,6 +36,11 @@ const schema = z.object({
     .regex(/^\s*\d{17,20}(\s*,\s*\d{17,20})*\s*$/, "must be a comma-separated list of channel ids")
     .optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1000).default(6),
+  STORY_SIMILARITY: z.coerce.number().min(0.01).max(1).default(0.1),
+  STORY_MAX_GAP_DAYS: z.coerce.number().min(0).max(365).default(3),
+  DIGEST_MAX_STORIES: positiveInt(5, 10),
+  DIGEST_GRACE_HOURS: z.coerce.number().min(0).max(23).default(6),
+  DIGEST_WHEN_EMPTY: z.enum(["post", "skip"]).default("post"),
 });
 
 export type Config = Readonly<{
@@ -67,6 +72,15 @@ export type Config = Readonly<{
   }>;
   /** SQLite database with per-server settings, feedback and conversations. */
   databaseFile: string;
+  /** Story grouping: similarity threshold and the largest date gap within one story. */
+  stories: Readonly<{ threshold: number; maxGapDays: number }>;
+  digest: Readonly<{
+    maxStories: number;
+    /** A digest missed while the bot was down is posted if it comes back within this time. */
+    graceHours: number;
+    /** With no new stories: post one short line, or post nothing. */
+    whenEmpty: "post" | "skip";
+  }>;
 }>;
 
 /**
@@ -115,6 +129,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       rateLimitPerMinute: values.RATE_LIMIT_PER_MINUTE,
     }),
     databaseFile: path.join(dataDir, "newsdesk.db"),
+    stories: Object.freeze({ threshold: values.STORY_SIMILARITY, maxGapDays: values.STORY_MAX_GAP_DAYS }),
+    digest: Object.freeze({
+      maxStories: values.DIGEST_MAX_STORIES,
+      graceHours: values.DIGEST_GRACE_HOURS,
+      whenEmpty: values.DIGEST_WHEN_EMPTY,
+    }),
   });
 }
 

@@ -1,9 +1,9 @@
-import path from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { answerToJson } from "../answer/types.js";
 import { createApp } from "../app.js";
 import { describeError, UserError } from "../errors.js";
+import { dateOption, withCommonOptions } from "./options.js";
 import { formatAnswer } from "./render.js";
 import { runCli } from "./run.js";
 
@@ -37,24 +37,14 @@ runCli(async (baseConfig) => {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  for (const flag of ["date", "from", "to"] as const) {
-    const value = values[flag];
-    if (value !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-      throw new UserError(`--${flag} must look like 2025-07-25, got "${value}".`);
-    }
-  }
+  for (const flag of ["date", "from", "to"] as const) dateOption(flag, values[flag]);
   const filter = {
     ...(values.from ? { from: values.from } : {}),
     ...(values.to ? { to: values.to } : {}),
     ...(values.source?.length ? { sources: values.source } : {}),
   };
   const askOptions = Object.keys(filter).length > 0 ? { filter } : {};
-  const config = Object.freeze({
-    ...baseConfig,
-    ...(values.index ? { indexDir: path.resolve(values.index) } : {}),
-    ...(values.date ? { referenceDate: values.date } : {}),
-  });
-  const app = createApp(config);
+  const app = createApp(withCommonOptions(baseConfig, values));
   const print = (answer: Awaited<ReturnType<typeof app.ask>>) =>
     process.stdout.write(values.json ? `${JSON.stringify(answerToJson(answer))}\n` : `${formatAnswer(answer)}\n`);
 

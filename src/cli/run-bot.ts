@@ -30,6 +30,7 @@ export async function runDiscordBot(app: App, config: Config): Promise<number> {
     messageContent: config.discord.messageContent,
     allowedChannelIds: config.discord.allowedChannelIds,
     rateLimitPerMinute: config.discord.rateLimitPerMinute,
+    digest: { graceHours: config.digest.graceHours, whenEmpty: config.digest.whenEmpty },
   });
   await bot.start();
   await new Promise<void>((resolve) => {

@@ -12,12 +12,14 @@ import {
 } from "discord.js";
 import { standaloneQuestion } from "../answer/conversation.js";
 import type { App } from "../app.js";
+import { DigestScheduler } from "../digest/scheduler.js";
 import { UserError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { BotStore } from "../store/bot-store.js";
 import { commandsByName } from "./commands/index.js";
 import { listArticles } from "./commands/sources.js";
 import type { CommandContext } from "./commands/types.js";
+import { discordDigestPoster } from "./digest-poster.js";
 import { RateLimiter } from "./rate-limit.js";
 import { renderAnswer, renderNotice, renderQuotes, renderSourcesPage, truncate } from "./render.js";
 
@@ -36,6 +38,13 @@ export interface BotOptions {
   drainMs?: number;
   /** Replaces the discord.js client (tests pass options; production uses the default). */
   clientOptions?: Partial<ClientOptions>;
+  /** Daily digests per server; without this the scheduler does not run. */
+  digest?: {
+    graceHours: number;
+    whenEmpty: "post" | "skip";
+    /** How often schedules are checked (default 30 s). */
+    intervalMs?: number;
+  };
 }
 
 export interface Bot {
@@ -255,6 +264,22 @@ export function createBot(options: BotOptions): Bot {
     target.on(Events.ShardResume, () => logger.info("gateway resumed"));
   };
 
+  let scheduler: DigestScheduler | null = null;
+  const startScheduler = () => {
+    if (!options.digest) return;
+    scheduler = new DigestScheduler({
+      store,
+      poster: discordDigestPoster(client, logger),
+      makeDigest: (since, now) => app.digest({ since, now }),
+      now: () => app.now(),
+      graceHours: options.digest.graceHours,
+      whenEmpty: options.digest.whenEmpty,
+      logger,
+      ...(options.digest.intervalMs ? { intervalMs: options.digest.intervalMs } : {}),
+    });
+    scheduler.start();
+  };
+
   return {
     get client() {
       return client;
@@ -283,13 +308,16 @@ export function createBot(options: BotOptions): Bot {
         await client.login(options.token);
         await retryReady;
         logger.info("logged in", { user: client.user?.tag, guilds: client.guilds.cache.size });
+        startScheduler();
         return;
       }
       await ready;
       logger.info("logged in", { user: client.user?.tag, guilds: client.guilds.cache.size });
+      startScheduler();
     },
     async stop() {
       accepting = false;
+      await scheduler?.stop();
       const drain = Promise.allSettled([...inFlight]);
       await Promise.race([drain, new Promise((resolve) => setTimeout(resolve, options.drainMs ?? 5000))]);
       await client.destroy();

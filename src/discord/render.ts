@@ -1,7 +1,9 @@
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed, APIEmbedField } from "discord.js";
 import { ButtonStyle, ComponentType, escapeMarkdown } from "discord.js";
 import type { Answer, Citation } from "../answer/types.js";
+import type { Digest } from "../digest/digest.js";
 import type { IndexedArticle } from "../index/records.js";
+import type { Summary } from "../summary/summarize.js";
 import { splitSentences } from "../text/sentences.js";
 
 /**
@@ -278,4 +280,119 @@ export function renderHelp(): MessagePayload {
     components: [],
     allowedMentions: NO_MENTIONS,
   };
+}
+
+const COLOR_DIGEST = 0x2f855a;
+
+/** Summary text for Discord: escaped, except the **headline** markers summaries use. */
+export function safeSummaryText(text: string): string {
+  return text
+    .split(/(\*\*[^*\n]+\*\*)/)
+    .map((part) => (/^\*\*[^*\n]+\*\*$/.test(part) ? `**${safeText(part.slice(2, -2))}**` : safeText(part)))
+    .join("");
+}
+
+/** A summary as one or more messages, like an answer: cited text, then the sources. */
+export function renderSummary(summary: Summary): MessagePayload[] {
+  const title =
+    summary.kind === "topic"
+      ? `Summary: ${summary.subject}`
+      : summary.kind === "article"
+        ? `Key points: ${summary.subject}`
+        : `Stories: ${summary.subject}`;
+  const fields = summary.answered ? sourceFields(summary.citations) : [];
+  const fieldsLength = fields.reduce((sum, field) => sum + field.name.length + field.value.length, 0);
+  const embedTitle = truncate(title, DISCORD_LIMITS.embedTitle);
+  const budget = Math.min(
+    DISCORD_LIMITS.embedDescription,
+    DISCORD_LIMITS.embedTotal - fieldsLength - embedTitle.length - 50,
+  );
+  const text = safeSummaryText(summary.summary);
+  const pieces = text.length <= budget ? [text] : splitParagraphs(text, Math.min(budget, 3500));
+  return pieces.map((piece, position) => {
+    const embed: APIEmbed = { color: summary.answered ? COLOR_ANSWER : COLOR_REFUSAL, description: piece };
+    if (position === 0) {
+      embed.title = embedTitle;
+      if (fields.length) embed.fields = fields;
+    }
+    return { embeds: [embed], components: [], allowedMentions: NO_MENTIONS };
+  });
+}
+
+/** Splits at paragraph breaks first, then between sentences. */
+function splitParagraphs(text: string, max: number): string[] {
+  const pieces: string[] = [];
+  let current = "";
+  for (const paragraph of text.split(/\n\n+/).flatMap((p) => (p.length <= max ? [p] : splitAnswerText(p, max)))) {
+    const candidate = current ? `${current}\n\n${paragraph}` : paragraph;
+    if (candidate.length <= max) current = candidate;
+    else {
+      if (current) pieces.push(current);
+      current = paragraph;
+    }
+  }
+  if (current) pieces.push(current);
+  return pieces;
+}
+
+/**
+ * A digest as messages: a header line, then one embed per story (headline, cited summary,
+ * outlets, sources), packed ten embeds and 6,000 characters to a message at most.
+ */
+export function renderDigest(digest: Digest, options: { day?: string } = {}): MessagePayload[] {
+  const when = options.day ? ` for ${options.day}` : "";
+  if (digest.stories.length === 0) {
+    const since = digest.since ? ` since ${digest.since.slice(0, 16).replace("T", " ")} UTC` : "";
+    return [renderNotice(`**Daily digest${when}**: no new stories${since}.`)];
+  }
+  const embeds: APIEmbed[] = digest.stories.map((story, i) => {
+    const outlets = story.outlets.length > 0 ? story.outlets.join(", ") : "outlet not given";
+    const articles = story.articleCount === 1 ? "1 article" : `${story.articleCount} articles`;
+    const fields = [
+      { name: "Coverage", value: truncate(safeText(`${outlets} · ${articles}`), DISCORD_LIMITS.fieldValue) },
+      ...sourceFields(story.citations, 2),
+    ];
+    const title = truncate(`${i + 1}. ${story.headline}`, DISCORD_LIMITS.embedTitle);
+    const fieldsLength = fields.reduce((sum, field) => sum + field.name.length + field.value.length, 0);
+    // Five stories must share one message's 6,000 characters.
+    const budget = Math.max(200, Math.min(1500, 1150 - fieldsLength - title.length));
+    return { color: COLOR_DIGEST, title, description: truncate(safeText(story.summary), budget), fields };
+  });
+  const header = truncate(
+    `**Daily digest${when}**: ${digest.stories.length} ${digest.stories.length === 1 ? "story" : "stories"}, most covered first. Ask follow-up questions in the thread.`,
+    DISCORD_LIMITS.content,
+  );
+  const messages: MessagePayload[] = [];
+  let batch: APIEmbed[] = [];
+  let size = 0;
+  const flush = () => {
+    if (batch.length === 0) return;
+    messages.push({
+      ...(messages.length === 0 ? { content: header } : {}),
+      embeds: batch,
+      components: [],
+      allowedMentions: NO_MENTIONS,
+    });
+    batch = [];
+    size = 0;
+  };
+  for (const embed of embeds) {
+    const length = embedLength(embed);
+    if (batch.length >= DISCORD_LIMITS.embeds || size + length > DISCORD_LIMITS.embedTotal) flush();
+    batch.push(embed);
+    size += length;
+  }
+  flush();
+  return messages;
+}
+
+/** Characters Discord counts toward an embed's share of the 6,000 per message. */
+export function embedLength(embed: APIEmbed): number {
+  return (
+    (embed.title?.length ?? 0) +
+    (embed.description?.length ?? 0) +
+    (embed.footer?.text.length ?? 0) +
+    (embed.author?.name.length ?? 0) +
+    (embed.fields ?? []).reduce((sum, field) => sum + field.name.length + field.value.length, 0)
+  );
 }

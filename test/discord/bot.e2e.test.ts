@@ -328,10 +328,14 @@ describe("permissions, limits and failures", () => {
       /digest is off/,
     );
     expect(store.digestSchedule(guildId)?.enabled).toBe(false);
+    // `now` previews the next digest: deferred, then the stories as embeds, one per story.
     const now = await sub("now");
-    expect(JSON.stringify((await discord.waitForCall(callback(now.id), { timeoutMs: 3000 })).body)).toMatch(
-      /not available yet/,
-    );
+    expect((await discord.waitForCall(callback(now.id), { timeoutMs: 3000 })).body).toMatchObject({ type: 5 });
+    const preview = await discord.waitForCall(original(now.token), { timeoutMs: 10_000 });
+    expect(preview.status).toBe(200);
+    const body = preview.body as { content: string; embeds: { title: string }[] };
+    expect(body.content).toMatch(/^\*\*Daily digest\*\*: 5 stories/);
+    expect(body.embeds[0]?.title).toBe("1. Russia rules out Putin-Zelenskyy meeting until end of peace talks");
   });
 
   it("rate-limits a user with a friendly ephemeral line", async () => {
@@ -408,7 +412,7 @@ describe("other commands", () => {
     expect(JSON.stringify(narrowedEdit.body)).not.toMatch(/13 articles/);
   });
 
-  it("/summary autocompletes article titles and says summaries are not available yet", async () => {
+  it("/summary autocompletes article titles and summarises a topic, an article and a period with citations", async () => {
     const auto = await discord.sendAutocomplete({
       guildId,
       channelId,
@@ -421,14 +425,33 @@ describe("other commands", () => {
     expect(list.data.choices.length).toBeGreaterThan(0);
     for (const choice of list.data.choices) expect(choice.name.toLowerCase()).toContain("kremlin");
 
-    const sent = await discord.sendSlashCommand({
-      guildId,
-      channelId,
-      name: "summary",
-      options: [{ name: "topic", type: 3, value: "peace talks" }],
-    });
-    const reply = await discord.waitForCall(callback(sent.id), { timeoutMs: 3000 });
-    expect(JSON.stringify(reply.body)).toMatch(/not available yet/);
+    const summary = async (name: string, value: string) => {
+      const sent = await discord.sendSlashCommand({
+        guildId,
+        channelId,
+        name: "summary",
+        options: [{ name, type: 3, value }],
+      });
+      expect((await discord.waitForCall(callback(sent.id), { timeoutMs: 3000 })).body).toMatchObject({ type: 5 });
+      const edit = await discord.waitForCall(original(sent.token), { timeoutMs: 10_000 });
+      expect(edit.status).toBe(200);
+      return edit.body as {
+        embeds: { title: string; description: string; fields?: { name: string; value: string }[] }[];
+      };
+    };
+    const topic = await summary("topic", "Putin Zelensky meeting");
+    expect(topic.embeds[0]?.title).toBe("Summary: Putin Zelensky meeting");
+    expect(topic.embeds[0]?.description).toMatch(/Kremlin .*\[1\]/);
+    expect(topic.embeds[0]?.fields?.[0]?.name).toBe("Sources");
+
+    const docId = (list.data.choices[0] as unknown as { value: string }).value;
+    const article = await summary("article", docId);
+    expect(article.embeds[0]?.title).toMatch(/^Key points: .*Kremlin/i);
+    expect(article.embeds[0]?.description).toMatch(/\[1\]$/);
+
+    const period = await summary("period", "all");
+    expect(period.embeds[0]?.title).toBe("Stories: everything");
+    expect(period.embeds[0]?.description).toMatch(/^\*\*Russia rules out Putin-Zelenskyy meeting/);
   });
 
   it("/help answers in one ephemeral screen", async () => {

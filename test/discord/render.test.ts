@@ -1,15 +1,19 @@
 import { describe, expect, it } from "vitest";
 import type { Answer, Citation } from "../../src/answer/types.js";
+import type { Digest } from "../../src/digest/digest.js";
 import {
   DISCORD_LIMITS,
   renderAnswer,
+  renderDigest,
   renderQuotes,
   renderSourcesPage,
+  renderSummary,
   safeText,
   sourceFields,
   splitAnswerText,
 } from "../../src/discord/render.js";
 import type { IndexedArticle } from "../../src/index/records.js";
+import type { Summary } from "../../src/summary/summarize.js";
 
 const citation = (n: number, overrides: Partial<Citation> = {}): Citation => ({
   n,
@@ -156,5 +160,90 @@ describe("helpers", () => {
     const last = renderSourcesPage(articles, 9, "");
     expect(last.embeds[0]?.footer?.text).toMatch(/Page 3 of 3/);
     expect(last.embeds[0]?.description?.split("\n")).toHaveLength(3);
+  });
+});
+
+const digestOf = (count: number, size: number): Digest => ({
+  generatedAt: "2026-03-27T08:00:00.000Z",
+  since: "2026-03-26T08:00:00.000Z",
+  stories: Array.from({ length: count }, (_, i) => ({
+    id: `s${i}`,
+    headline: `Headline ${i} `.repeat(40),
+    summary: `${"A long sentence about what happened at the talks, with **stars** and @everyone. ".repeat(size)}[1][2]`,
+    outlets: ["The Hill", "Yahoo"],
+    articles: ["doc1", "doc2"],
+    files: ["file-1.txt", "file-2.txt"],
+    citations: [citation(1), citation(2, { url: null })],
+    articleCount: 2,
+    newArticles: 2,
+  })),
+});
+
+describe("renderDigest", () => {
+  it("keeps every message within Discord's limits, one embed per story, in order", () => {
+    for (const [count, size] of [
+      [1, 1],
+      [5, 60],
+      [10, 200],
+      [12, 3],
+    ] as const) {
+      const messages = renderDigest(digestOf(count, size), { day: "2026-03-27" });
+      assertWithinLimits(messages);
+      const titles = messages.flatMap((message) => message.embeds.map((embed) => embed.title ?? ""));
+      expect(titles).toHaveLength(count);
+      titles.forEach((title, i) => {
+        expect(title.startsWith(`${i + 1}. Headline ${i}`)).toBe(true);
+      });
+      expect(messages[0]?.content).toMatch(/^\*\*Daily digest for 2026-03-27\*\*: \d+ stor(y|ies)/);
+      for (const embed of messages.flatMap((message) => message.embeds)) {
+        expect(embed.description).not.toMatch(/(?<!\\)\*\*stars/);
+        expect(embed.description).not.toMatch(/@everyone/);
+        expect(embed.fields?.[0]).toMatchObject({ name: "Coverage", value: "The Hill, Yahoo · 2 articles" });
+        expect(embed.fields?.[1]?.name).toBe("Sources");
+      }
+    }
+  });
+
+  it("says in one line that nothing is new", () => {
+    const messages = renderDigest({
+      generatedAt: "2026-03-27T08:00:00.000Z",
+      since: "2026-03-26T08:00:00.000Z",
+      stories: [],
+    });
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.content).toBe("**Daily digest**: no new stories since 2026-03-26 08:00 UTC.");
+    expect(messages[0]?.embeds).toEqual([]);
+  });
+});
+
+describe("renderSummary", () => {
+  const summary = (text: string, overrides: Partial<Summary> = {}): Summary => ({
+    kind: "topic",
+    subject: "peace talks",
+    answered: true,
+    summary: text,
+    citations: [citation(1), citation(2)],
+    stories: [],
+    ...overrides,
+  });
+
+  it("keeps headline bold but escapes the markdown inside article text", () => {
+    const [message] = renderSummary(
+      summary("**Talks _stall_**: Delegates met *again*. [1]\n\n**Prisoners**: A swap. [2]"),
+    );
+    expect(message?.embeds[0]?.title).toBe("Summary: peace talks");
+    expect(message?.embeds[0]?.description).toBe(
+      "**Talks \\_stall\\_**: Delegates met \\*again\\*. [1]\n\n**Prisoners**: A swap. [2]",
+    );
+  });
+
+  it("splits a long summary between paragraphs within the limits", () => {
+    const long = Array.from({ length: 30 }, (_, i) => `**Story ${i}**: ${"Something was said. [1] ".repeat(12)}`).join(
+      "\n\n",
+    );
+    const messages = renderSummary(summary(long));
+    expect(messages.length).toBeGreaterThan(1);
+    assertWithinLimits(messages);
+    for (const message of messages) expect(message.embeds[0]?.description).toMatch(/^\*\*Story \d+\*\*/);
   });
 });

@@ -1,5 +1,7 @@
 import { ChannelType, MessageFlags, PermissionFlagsBits, SlashCommandBuilder } from "discord.js";
-import { renderNotice } from "../render.js";
+import { nextSlot } from "../../digest/schedule.js";
+import { renderDigest, renderNotice } from "../render.js";
+import { sendRendered } from "../reply.js";
 import type { Command } from "./types.js";
 
 /** True for an IANA zone name Intl knows (e.g. Europe/Berlin, America/New_York, UTC). */
@@ -14,8 +16,8 @@ export function isValidTimeZone(zone: string): boolean {
 
 /**
  * `/digest now | setup channel time timezone | off`: the server's daily digest. Setup and off
- * need Manage Server; the schedule is stored per server. Posting digests comes with the stories
- * feature; `now` says so until then.
+ * need Manage Server; the schedule is stored per server. `now` shows what the next digest would
+ * hold, in the channel where it is asked.
  */
 export const digestCommand: Command = {
   data: new SlashCommandBuilder()
@@ -44,7 +46,7 @@ export const digestCommand: Command = {
     .addSubcommand((sub) => sub.setName("off").setDescription("Stop the daily digest (needs Manage Server)."))
     .toJSON(),
   rateLimited: false,
-  async execute(interaction, { store }) {
+  async execute(interaction, { app, store }) {
     const ephemeral = (text: string) => interaction.reply({ ...renderNotice(text), flags: MessageFlags.Ephemeral });
     const guildId = interaction.guildId;
     if (!guildId) {
@@ -53,7 +55,11 @@ export const digestCommand: Command = {
     }
     const sub = interaction.options.getSubcommand();
     if (sub === "now") {
-      await ephemeral("Digests are not available yet: they arrive with the stories feature. Meanwhile, try `/ask`.");
+      // A preview of what the next digest would hold; it does not count as the day's digest.
+      await interaction.deferReply();
+      const now = app.now();
+      const since = store.lastDigestWindowEnd(guildId) ?? new Date(now.getTime() - 86_400_000);
+      await sendRendered(interaction, renderDigest(await app.digest({ since, now })));
       return;
     }
     if (!interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
@@ -79,6 +85,8 @@ export const digestCommand: Command = {
       return;
     }
     store.setDigestSchedule({ guildId, channelId: channel.id, time, timezone });
-    await ephemeral(`The daily digest will be posted in <#${channel.id}> at ${time} (${timezone}).`);
+    const next = nextSlot({ time, timezone }, app.now());
+    const when = next ? ` The next one: <t:${Math.floor(next.at.getTime() / 1000)}:F>.` : "";
+    await ephemeral(`The daily digest will be posted in <#${channel.id}> at ${time} (${timezone}).${when}`);
   },
 };

@@ -1,11 +1,12 @@
 import { MessageFlags, SlashCommandBuilder } from "discord.js";
-import { DISCORD_LIMITS, renderNotice, truncate } from "../render.js";
+import type { PeriodName } from "../../summary/summarize.js";
+import { DISCORD_LIMITS, renderNotice, renderSummary, truncate } from "../render.js";
+import { sendRendered } from "../reply.js";
 import type { Command } from "./types.js";
 
 /**
- * `/summary topic:<text> | article:<title> | period:<today|week|all>`. The summaries themselves
- * come with the stories feature; until then the command says so plainly. Article autocomplete
- * already works, so the command's shape is final.
+ * `/summary topic:<text> | article:<title> | period:<today|week|all>`: a cited summary of what
+ * the corpus says about a topic, the key points of one article, or the stories of a period.
  */
 export const summaryCommand: Command = {
   data: new SlashCommandBuilder()
@@ -29,7 +30,7 @@ export const summaryCommand: Command = {
     )
     .toJSON(),
   rateLimited: true,
-  async execute(interaction) {
+  async execute(interaction, { app }) {
     const given = ["topic", "article", "period"].filter((name) => interaction.options.getString(name) !== null);
     if (given.length !== 1) {
       await interaction.reply({
@@ -38,10 +39,14 @@ export const summaryCommand: Command = {
       });
       return;
     }
-    await interaction.reply({
-      ...renderNotice("Summaries are not available yet: they arrive with the stories feature. Meanwhile, try `/ask`."),
-      flags: MessageFlags.Ephemeral,
-    });
+    await interaction.deferReply();
+    const topic = interaction.options.getString("topic");
+    const article = interaction.options.getString("article");
+    const period = interaction.options.getString("period") as PeriodName | null;
+    const summary = await app.summarize(
+      topic !== null ? { topic } : article !== null ? { article } : { period: period ?? "all" },
+    );
+    await sendRendered(interaction, renderSummary(summary));
   },
   async autocomplete(interaction, { app }) {
     const typed = interaction.options.getFocused().toLowerCase();

@@ -22,9 +22,12 @@ export interface StoryInput extends ArticleText {
   storyId?: string | undefined;
 }
 
-/** Heaviest shared words per article used to find candidates; hub words in more articles are skipped. */
+/**
+ * Candidates for an article: the latest articles (in time order) sharing one of its heaviest
+ * words, at most {@link CANDIDATES_PER_TERM} per word, so grouping stays linear in the corpus.
+ */
 const BLOCKING_TERMS = 12;
-const MAX_POSTING = 5000;
+const CANDIDATES_PER_TERM = 300;
 const DAY_MS = 86_400_000;
 
 /**
@@ -63,9 +66,9 @@ export function assignStories(articles: readonly StoryInput[], options: StoryOpt
     let best: { storyId: string; similarity: number } | null = null;
     const seen = new Set<string>();
     for (const term of blockingTerms(article.docId)) {
-      const list = postings.get(term);
-      if (!list || list.length > MAX_POSTING) continue;
-      for (const other of list) {
+      const list = postings.get(term) ?? [];
+      for (let k = list.length - 1; k >= Math.max(0, list.length - CANDIDATES_PER_TERM); k -= 1) {
+        const other = list[k] as string;
         if (seen.has(other)) continue;
         seen.add(other);
         const candidate = byId.get(other);

@@ -11,6 +11,7 @@ import { createLogger } from "../../src/logger.js";
 import { createIndexEmbedder } from "../../src/providers/embedders.js";
 import { BotStore } from "../../src/store/bot-store.js";
 import { openDatabase } from "../../src/store/database.js";
+import { startTestBot } from "../support/bot.js";
 import { makeWorkspace } from "../support/corpus.js";
 import { FakeDiscord, type RecordedCall } from "../support/fake-discord.js";
 
@@ -30,21 +31,8 @@ let channelId: string;
 let otherChannelId: string;
 const logLines: string[] = [];
 
-async function startBot(overrides: Partial<Parameters<typeof createBot>[0]> = {}): Promise<Bot> {
-  const instance = createBot({
-    app,
-    store,
-    logger: createLogger("debug", { redact: [discord.token], write: (line) => logLines.push(line) }),
-    token: discord.token,
-    apiBase: discord.apiBase,
-    messageContent: true,
-    allowedChannelIds: [],
-    rateLimitPerMinute: 1000,
-    drainMs: 2000,
-    ...overrides,
-  });
-  await instance.start();
-  return instance;
+function startBot(overrides: Partial<Parameters<typeof createBot>[0]> = {}): Promise<Bot> {
+  return startTestBot({ app, store, discord, logLines }, overrides);
 }
 
 beforeAll(async () => {

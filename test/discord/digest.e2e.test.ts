@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
-import { type Bot, createBot } from "../../src/discord/bot.js";
+import type { Bot } from "../../src/discord/bot.js";
 import { buildIndex } from "../../src/index/build.js";
-import { createLogger } from "../../src/logger.js";
 import { createIndexEmbedder } from "../../src/providers/embedders.js";
 import { BotStore } from "../../src/store/bot-store.js";
 import { openDatabase } from "../../src/store/database.js";
+import { startTestBot } from "../support/bot.js";
 import { makeWorkspace } from "../support/corpus.js";
 import { FakeDiscord } from "../support/fake-discord.js";
 
@@ -63,19 +63,10 @@ beforeAll(async () => {
     timezone: "Europe/Berlin",
   });
 
-  bot = createBot({
-    app,
-    store,
-    logger: createLogger("debug", { redact: [discord.token], write: (line) => logLines.push(line) }),
-    token: discord.token,
-    apiBase: discord.apiBase,
-    messageContent: true,
-    allowedChannelIds: [],
-    rateLimitPerMinute: 1000,
-    drainMs: 2000,
-    digest: { graceHours: 6, whenEmpty: "post", intervalMs: 100 },
-  });
-  await bot.start();
+  bot = await startTestBot(
+    { app, store, discord, logLines },
+    { digest: { graceHours: 6, whenEmpty: "post", intervalMs: 100 } },
+  );
 }, 60_000);
 
 afterAll(async () => {

@@ -1,12 +1,15 @@
-import { type AskOptions, ask, validateQuestion } from "./answer/ask.js";
+import { type AskOptions, answerFromRetrieval, retrieveForQuestion, validateQuestion } from "./answer/ask.js";
+import { standaloneQuestion, type Turn } from "./answer/conversation.js";
 import { DEFAULT_EXTRACTIVE } from "./answer/extractive.js";
+import { answerWithModel } from "./answer/generated.js";
 import type { Answer } from "./answer/types.js";
 import type { Config } from "./config.js";
 import { type Digest, digestOfIndex } from "./digest/digest.js";
+import { createModelWriter, type ModelWriter } from "./generation/writer.js";
 import { type BuildOptions, type BuildReport, buildIndex } from "./index/build.js";
 import type { IndexEmbedder } from "./index/embedder.js";
 import { type NewsIndex, openIndex } from "./index/open.js";
-import { createIndexEmbedder } from "./providers/embedders.js";
+import { createIndexEmbedder, embedderSettingsOf } from "./providers/embedders.js";
 import {
   type PeriodName,
   type Summary,
@@ -23,6 +26,8 @@ export interface AppOverrides {
   embedder?: IndexEmbedder;
   /** The clock; "today" for time words comes from it unless REFERENCE_DATE is set. */
   now?: () => Date;
+  /** Replaces the model writer chosen by LLM (null: extractive). */
+  writer?: ModelWriter | null;
 }
 
 export type IngestListeners = Pick<BuildOptions, "onProgress" | "onWarning" | "onNotice">;
@@ -35,7 +40,15 @@ export interface App {
   ingest(listeners?: IngestListeners): Promise<BuildReport>;
   /** The loaded index, read once and kept; `reload` picks up a new build. */
   index(options?: { reload?: boolean }): Promise<NewsIndex>;
-  ask(question: string, options?: Partial<AskOptions>): Promise<Answer>;
+  /**
+   * Answers from the index: model-written when LLM names a model (`onPartial` then receives the
+   * text as it streams), extractive otherwise or when the model fails.
+   */
+  ask(question: string, options?: Partial<AskOptions> & { onPartial?: (text: string) => void }): Promise<Answer>;
+  /** A thread follow-up as a question that stands alone (the model rewrites it when there is one). */
+  standalone(history: readonly Turn[], question: string): Promise<string>;
+  /** The model writer, or null for the extractive default. */
+  readonly writer: ModelWriter | null;
   /** "Today" as YYYY-MM-DD, for time words in questions. */
   referenceDate(): string;
   /** The clock (REFERENCE_DATE does not move it). */
@@ -47,9 +60,20 @@ export interface App {
 
 export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const now = overrides.now ?? (() => new Date());
-  const embedder =
-    overrides.embedder ?? createIndexEmbedder(config.embeddings, { dimensions: config.embeddingDimensions });
+  const embedder = overrides.embedder ?? createIndexEmbedder(config.embeddings, embedderSettingsOf(config));
   let loaded: Promise<NewsIndex> | null = null;
+  const writer =
+    overrides.writer !== undefined
+      ? overrides.writer
+      : config.llm === "extractive"
+        ? null
+        : createModelWriter({
+            spec: config.llm,
+            openai: config.openai,
+            ollama: config.ollama,
+            timeoutMs: config.llmTimeoutSeconds * 1000,
+            maxRetries: config.llmMaxRetries,
+          });
 
   const app: App = {
     config,
@@ -85,15 +109,31 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     },
     digest: async ({ since, now: at }) =>
       digestOfIndex(await app.index(), { since, now: at ?? now(), maxStories: config.digest.maxStories }),
-    ask: async (question, options = {}) => {
+    writer,
+    ask: async (question, { onPartial, ...options } = {}) => {
       // Validate before loading so a bad question is reported as such even without an index.
       validateQuestion(question);
-      return ask(await app.index(), question, {
+      const index = await app.index();
+      const extractive = { ...DEFAULT_EXTRACTIVE, maxSentences: config.answerMaxSentences, ...options.extractive };
+      const found = await retrieveForQuestion(index, question, {
         topK: config.topK,
         referenceDate: app.referenceDate(),
-        extractive: { ...DEFAULT_EXTRACTIVE, maxSentences: config.answerMaxSentences },
         ...options,
       });
+      if (!writer) return answerFromRetrieval(index, found, extractive);
+      return answerWithModel(index, found, writer, { extractive, ...(onPartial ? { onPartial } : {}) });
+    },
+    standalone: async (history, question) => {
+      const heuristic = standaloneQuestion(history, question);
+      if (!writer || history.length === 0) return heuristic;
+      try {
+        const conversation = history.map((turn) => `Q: ${turn.question}\nA: ${turn.answer}`).join("\n");
+        const rewritten = (await writer.complete("follow-up", { history: conversation, question })).trim();
+        // A usable rewrite is one line of question-like length; anything else keeps the heuristic.
+        return rewritten && !rewritten.includes("\n") && rewritten.length <= 500 ? rewritten : heuristic;
+      } catch {
+        return heuristic;
+      }
     },
   };
   return app;

@@ -19,7 +19,22 @@ const schema = z.object({
   CORPUS_DIR: z.string().min(1).default("seeds"),
   DATA_DIR: z.string().min(1).default("data"),
   INDEX_DIR: z.string().min(1).optional(),
-  EMBEDDINGS: z.string().min(1).default("offline"),
+  EMBEDDINGS: z
+    .string()
+    .regex(
+      /^(offline|offline:\d+|openai:\S+|ollama:\S+|transformers:.+)$/,
+      'must be "offline", "openai:<model>", "ollama:<model>" or "transformers:<hub id or local folder>"',
+    )
+    .default("offline"),
+  LLM: z
+    .string()
+    .regex(/^(extractive|openai:\S+|ollama:\S+)$/, 'must be "extractive", "openai:<model>" or "ollama:<model>"')
+    .default("extractive"),
+  OPENAI_BASE_URL: z.string().url("must be a URL such as http://127.0.0.1:8080/v1").optional(),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OLLAMA_BASE_URL: z.string().url("must be a URL such as http://127.0.0.1:11434").default("http://127.0.0.1:11434"),
+  LLM_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(60),
+  LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   EMBEDDING_DIMENSIONS: positiveInt(384, 4096),
   CHUNK_SIZE: z.coerce.number().int().min(200).max(8000).default(900),
   CHUNK_OVERLAP: z.coerce.number().int().min(0).max(4000).default(150),
@@ -72,6 +87,15 @@ export type Config = Readonly<{
   }>;
   /** SQLite database with per-server settings, feedback and conversations. */
   databaseFile: string;
+  /** Where downloaded models are cached (transformers.js hub ids). */
+  modelsDir: string;
+  /** Answer and summary writer: "extractive" (no model) or "openai:<model>" / "ollama:<model>". */
+  llm: string;
+  openai: Readonly<{ baseUrl: string | undefined; apiKey: string | undefined }>;
+  ollama: Readonly<{ baseUrl: string }>;
+  /** Per model call; then retried with backoff, then the extractive answer. */
+  llmTimeoutSeconds: number;
+  llmMaxRetries: number;
   /** Story grouping: similarity threshold and the largest date gap within one story. */
   stories: Readonly<{ threshold: number; maxGapDays: number }>;
   digest: Readonly<{
@@ -102,6 +126,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (values.CHUNK_OVERLAP >= values.CHUNK_SIZE) {
     throw new UserError("Invalid setting CHUNK_OVERLAP: must be smaller than CHUNK_SIZE. See .env.example.");
   }
+  const usesOpenAI = values.LLM.startsWith("openai:") || values.EMBEDDINGS.startsWith("openai:");
+  if (usesOpenAI && !values.OPENAI_API_KEY && !values.OPENAI_BASE_URL) {
+    throw new UserError(
+      "Missing setting OPENAI_API_KEY: LLM or EMBEDDINGS uses openai:, which needs a key (or OPENAI_BASE_URL for a local OpenAI-compatible server). See .env.example.",
+    );
+  }
   const dataDir = path.resolve(cwd, values.DATA_DIR);
   return Object.freeze({
     corpusDir: path.resolve(cwd, values.CORPUS_DIR),
@@ -129,6 +159,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       rateLimitPerMinute: values.RATE_LIMIT_PER_MINUTE,
     }),
     databaseFile: path.join(dataDir, "newsdesk.db"),
+    modelsDir: path.join(dataDir, "models"),
+    llm: values.LLM,
+    openai: Object.freeze({ baseUrl: values.OPENAI_BASE_URL, apiKey: values.OPENAI_API_KEY }),
+    ollama: Object.freeze({ baseUrl: values.OLLAMA_BASE_URL }),
+    llmTimeoutSeconds: values.LLM_TIMEOUT_SECONDS,
+    llmMaxRetries: values.LLM_MAX_RETRIES,
     stories: Object.freeze({ threshold: values.STORY_SIMILARITY, maxGapDays: values.STORY_MAX_GAP_DAYS }),
     digest: Object.freeze({
       maxStories: values.DIGEST_MAX_STORIES,

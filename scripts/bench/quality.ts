@@ -28,7 +28,7 @@ import { loadConfig } from "../../src/config.js";
 import { buildIndex } from "../../src/index/build.js";
 import { PIPELINE_VERSION } from "../../src/index/layout.js";
 import { type NewsIndex, openIndex } from "../../src/index/open.js";
-import { createIndexEmbedder } from "../../src/providers/embedders.js";
+import { createIndexEmbedder, embedderSettingsOf } from "../../src/providers/embedders.js";
 import { HASHED_TFIDF_VERSION, HashedTfidfEmbeddings } from "../../src/providers/offline-embeddings.js";
 import { splitSentences } from "../../src/text/sentences.js";
 import {
@@ -113,7 +113,7 @@ async function newsdeskIndex(): Promise<{ index: NewsIndex; seconds: number; cac
   await symlink(corpusPath(dataDir, split), link).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== "EEXIST") throw error;
   });
-  const embedder = createIndexEmbedder(config.embeddings, { dimensions: config.embeddingDimensions });
+  const embedder = createIndexEmbedder(config.embeddings, embedderSettingsOf(config));
   const chunking = { size: config.chunkSize, overlap: config.chunkOverlap };
   const indexDir = path.join(cacheDir, `newsdesk-${settingsKey({ spec: embedder.spec, chunking })}`);
   const started = performance.now();

@@ -24,7 +24,7 @@ import { KeywordIndex } from "../../src/index/keyword-index.js";
 import { type NewsIndex, openIndex } from "../../src/index/open.js";
 import { type ChunkMetadata, chunkEmbeddingText, readArticles } from "../../src/index/records.js";
 import { VECTOR_FILES } from "../../src/index/vector-store.js";
-import { createIndexEmbedder } from "../../src/providers/embedders.js";
+import { createIndexEmbedder, embedderSettingsOf } from "../../src/providers/embedders.js";
 import { retrieve } from "../../src/retrieval/hybrid.js";
 import { normaliseAnswerText } from "./quiz-data.js";
 import { peakRssBytes } from "./speed-proc.js";
@@ -35,7 +35,7 @@ import { percentile } from "./stats.js";
 const importMs = performance.now();
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const config = loadConfig({}, ROOT);
-const embedder = createIndexEmbedder(config.embeddings, { dimensions: config.embeddingDimensions });
+const embedder = createIndexEmbedder(config.embeddings, embedderSettingsOf(config));
 const chunking = { size: config.chunkSize, overlap: config.chunkOverlap };
 
 const { positionals, values } = parseArgs({

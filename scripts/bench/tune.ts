@@ -13,7 +13,7 @@ import { DEFAULT_EXTRACTIVE, type ExtractiveOptions } from "../../src/answer/ext
 import { loadConfig } from "../../src/config.js";
 import { currentBuildDir } from "../../src/index/layout.js";
 import { openIndex } from "../../src/index/open.js";
-import { createIndexEmbedder } from "../../src/providers/embedders.js";
+import { createIndexEmbedder, embedderSettingsOf } from "../../src/providers/embedders.js";
 import {
   answerableQuestions,
   type CorpusRow,
@@ -36,7 +36,7 @@ const dataDir = path.resolve(values.data ?? "../shared/bench/realtimeqa");
 const config = loadConfig({}, process.cwd());
 const cache = path.resolve(values.cache ?? "data/bench-cache", "dev");
 const dirs = (await readdir(cache)).filter((name) => name.startsWith("newsdesk-"));
-const embedder = createIndexEmbedder(config.embeddings, { dimensions: config.embeddingDimensions });
+const embedder = createIndexEmbedder(config.embeddings, embedderSettingsOf(config));
 let index = null;
 for (const dir of dirs) {
   if (!(await currentBuildDir(path.join(cache, dir)))) continue;

@@ -10,7 +10,6 @@ import {
   Partials,
   type ThreadChannel,
 } from "discord.js";
-import { standaloneQuestion } from "../answer/conversation.js";
 import type { App } from "../app.js";
 import { DigestScheduler } from "../digest/scheduler.js";
 import { UserError } from "../errors.js";
@@ -234,7 +233,7 @@ export function createBot(options: BotOptions): Bot {
       }
       await thread.sendTyping().catch(() => {});
       const history = store.turns(thread.id);
-      const answer = await app.ask(standaloneQuestion(history, question));
+      const answer = await app.ask(await app.standalone(history, question));
       const shown = { ...answer, question };
       const answerId = store.saveAnswer(
         { guildId: message.guildId, channelId: thread.id, userId: message.author.id },

@@ -1,3 +1,7 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import type { EmbeddingsInterface } from "@langchain/core/embeddings";
+import type { Config } from "../config.js";
 import { UserError } from "../errors.js";
 import type { IndexEmbedder, ReadyEmbedder } from "../index/embedder.js";
 import { HashedTfidfEmbeddings } from "./offline-embeddings.js";
@@ -6,23 +10,116 @@ import { HashedTfidfEmbeddings } from "./offline-embeddings.js";
 export interface EmbedderSettings {
   /** Dense dimensions of the offline embedder. */
   dimensions: number;
+  openai?: { baseUrl: string | undefined; apiKey: string | undefined };
+  ollama?: { baseUrl: string };
+  /** Cache folder for models downloaded by transformers.js. */
+  modelsDir?: string;
+  /** Per request, for API embedders. */
+  timeoutMs?: number;
+  maxRetries?: number;
+}
+
+/** The embedder settings of a configuration. */
+export function embedderSettingsOf(config: Config): EmbedderSettings {
+  return {
+    dimensions: config.embeddingDimensions,
+    openai: config.openai,
+    ollama: config.ollama,
+    modelsDir: config.modelsDir,
+    timeoutMs: config.llmTimeoutSeconds * 1000,
+    maxRetries: config.llmMaxRetries,
+  };
 }
 
 /** Provider ids accepted in EMBEDDINGS, for error messages. */
-export const EMBEDDING_PROVIDERS = ["offline"] as const;
+export const EMBEDDING_PROVIDERS = ["offline", "openai", "ollama", "transformers"] as const;
 
 /**
- * Turns an EMBEDDINGS value ("offline", later "openai:<model>", ...) into an index embedder.
+ * Turns an EMBEDDINGS value into an index embedder: "offline" (the default, fitted to the
+ * corpus), "openai:<model>" (any OpenAI-compatible server), "ollama:<model>", or
+ * "transformers:<hub id or local folder>". Model clients come from LangChain's integrations and
+ * are created lazily, so a bad model shows up at the first embedding, as one line.
  * Throws a {@link UserError} naming the variable for an unknown provider.
  */
 export function createIndexEmbedder(spec: string, settings: EmbedderSettings): IndexEmbedder {
-  const [provider] = spec.split(":", 1);
+  const separator = spec.indexOf(":");
+  const provider = separator === -1 ? spec : spec.slice(0, separator);
+  const model = separator === -1 ? "" : spec.slice(separator + 1);
   switch (provider) {
     case "offline":
-      return offlineEmbedder(settings.dimensions);
+      return offlineEmbedder(model ? Number(model) : settings.dimensions);
+    case "openai":
+      return modelEmbedder(spec, async () => {
+        const { OpenAIEmbeddings } = await import("@langchain/openai");
+        return new OpenAIEmbeddings({
+          model,
+          // A local OpenAI-compatible server needs no key; the client insists on one.
+          apiKey: settings.openai?.apiKey ?? "not-needed",
+          maxRetries: settings.maxRetries ?? 2,
+          ...(settings.timeoutMs ? { timeout: settings.timeoutMs } : {}),
+          ...(settings.openai?.baseUrl ? { configuration: { baseURL: settings.openai.baseUrl } } : {}),
+        });
+      });
+    case "ollama":
+      return modelEmbedder(spec, async () => {
+        const { OllamaEmbeddings } = await import("@langchain/ollama");
+        return new OllamaEmbeddings({
+          model,
+          baseUrl: settings.ollama?.baseUrl ?? "http://127.0.0.1:11434",
+          maxRetries: settings.maxRetries ?? 2,
+        });
+      });
+    case "transformers":
+      return modelEmbedder(spec, () => transformersEmbeddings(model, settings.modelsDir));
     default:
       throw new UserError(`Unknown EMBEDDINGS provider "${provider}". Use one of: ${EMBEDDING_PROVIDERS.join(", ")}.`);
   }
+}
+
+/**
+ * An embedder backed by a model: nothing learned from the corpus, no state; its id is the spec,
+ * so a different model (or provider) makes the index unusable until re-ingested.
+ */
+function modelEmbedder(spec: string, load: () => Promise<EmbeddingsInterface>): IndexEmbedder {
+  let loaded: Promise<EmbeddingsInterface> | null = null;
+  const ready = async (): Promise<ReadyEmbedder> => {
+    loaded ??= load();
+    return { embeddings: await loaded, id: spec, state: () => null };
+  };
+  return { spec, learnsFromCorpus: false, fit: ready, restore: ready };
+}
+
+/**
+ * transformers.js through LangChain's HuggingFaceTransformersEmbeddings. A local folder (holding
+ * config.json, tokenizer.json and onnx/model.onnx) is read with remote downloads switched off; a
+ * hub id downloads once where the network allows and is cached under DATA_DIR/models.
+ */
+async function transformersEmbeddings(model: string, modelsDir: string | undefined): Promise<EmbeddingsInterface> {
+  const { env } = await import("@huggingface/transformers");
+  const { HuggingFaceTransformersEmbeddings } = await import(
+    "@langchain/community/embeddings/huggingface_transformers"
+  );
+  const folder = path.resolve(model);
+  if (existsSync(path.join(folder, "config.json"))) {
+    env.allowRemoteModels = false;
+    env.allowLocalModels = true;
+    env.localModelPath = path.dirname(folder);
+    return new HuggingFaceTransformersEmbeddings({
+      model: path.basename(folder),
+      // fp32 reads onnx/model.onnx (not a quantised variant the folder may not have).
+      pretrainedOptions: { local_files_only: true, dtype: "fp32" } as Record<string, unknown>,
+    });
+  }
+  if (model.startsWith(".") || model.startsWith("/")) {
+    throw new UserError(
+      `EMBEDDINGS=transformers:${model}: no model folder there (it needs config.json, tokenizer.json and onnx/model.onnx).`,
+    );
+  }
+  if (modelsDir) env.cacheDir = modelsDir;
+  return new HuggingFaceTransformersEmbeddings({
+    model,
+    pretrainedOptions: { dtype: "fp32" } as Record<string, unknown>,
+  });
 }
 
 /**

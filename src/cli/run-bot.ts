@@ -14,7 +14,7 @@ import { openDatabase } from "../store/database.js";
 export async function runDiscordBot(app: App, config: Config): Promise<number> {
   const token = config.discord.token;
   if (!token) throw new Error("runDiscordBot needs DISCORD_TOKEN");
-  const logger = createLogger(config.logLevel, { redact: [token] });
+  const logger = createLogger(config.logLevel, { redact: [token, config.openai.apiKey] });
   const db = openDatabase(config.databaseFile);
   const store = new BotStore(db);
   if (config.discord.guildId) {

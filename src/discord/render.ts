@@ -396,3 +396,18 @@ export function embedLength(embed: APIEmbed): number {
     (embed.fields ?? []).reduce((sum, field) => sum + field.name.length + field.value.length, 0)
   );
 }
+
+/** An answer still being written by the model: the text so far, marked as in progress. */
+export function renderPartial(text: string): MessagePayload {
+  return {
+    embeds: [
+      {
+        color: COLOR_REFUSAL,
+        description: `${safeText(truncate(text, DISCORD_LIMITS.embedDescription - 10))} …`,
+        footer: { text: "Writing… sources are checked when it is done." },
+      },
+    ],
+    components: [],
+    allowedMentions: NO_MENTIONS,
+  };
+}

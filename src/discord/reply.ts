@@ -1,7 +1,7 @@
 import type { ChatInputCommandInteraction, MessageComponentInteraction } from "discord.js";
 import type { Answer } from "../answer/types.js";
 import type { BotStore } from "../store/bot-store.js";
-import { type MessagePayload, renderAnswer } from "./render.js";
+import { type MessagePayload, renderAnswer, renderPartial } from "./render.js";
 
 /**
  * Sends a rendered answer on a deferred interaction: the first part replaces the deferred
@@ -29,4 +29,40 @@ export async function sendRendered(
   const [first, ...rest] = messages;
   if (first) await interaction.editReply(first);
   for (const message of rest) await interaction.followUp(message);
+}
+
+/**
+ * Shows a streaming answer by editing the deferred reply with the text so far, at most once per
+ * `intervalMs` and never two edits at once; `finish` waits for an edit in flight so the final
+ * answer always lands last.
+ */
+export function partialEditor(interaction: ChatInputCommandInteraction, intervalMs = 1000) {
+  let latest = "";
+  let lastEdit = 0;
+  let inFlight: Promise<unknown> | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let finished = false;
+  const flush = () => {
+    timer = null;
+    if (finished || inFlight || !latest.trim()) return;
+    lastEdit = Date.now();
+    inFlight = interaction
+      .editReply(renderPartial(latest))
+      .catch(() => {})
+      .finally(() => {
+        inFlight = null;
+      });
+  };
+  return {
+    push(text: string) {
+      latest = text;
+      if (timer || finished) return;
+      timer = setTimeout(flush, Math.max(0, lastEdit + intervalMs - Date.now()));
+    },
+    async finish() {
+      finished = true;
+      if (timer) clearTimeout(timer);
+      await inFlight;
+    },
+  };
 }

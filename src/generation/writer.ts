@@ -1,7 +1,7 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { UserError } from "../errors.js";
-import { type CheckedText, checkCitations, neutraliseInstructions, type Source } from "./citations.js";
+import { type CheckedText, checkCitations, type Source } from "./citations.js";
 import { fillTemplate, loadPrompt, type PromptName } from "./prompts.js";
 
 /** Writes cited text with a language model, checked against the sources it was shown. */

@@ -1,6 +1,6 @@
 import { SlashCommandBuilder } from "discord.js";
 import { MAX_QUESTION_LENGTH } from "../../answer/ask.js";
-import { sendAnswer } from "../reply.js";
+import { partialEditor, sendAnswer } from "../reply.js";
 import type { Command } from "./types.js";
 
 /** `/ask question:<text>`: a cited answer from the indexed articles. */
@@ -17,7 +17,16 @@ export const askCommand: Command = {
     // Acknowledge first: Discord drops interactions not acknowledged within 3 seconds, and the
     // index may still be loading or another answer computing.
     await interaction.deferReply();
-    const answer = await app.ask(interaction.options.getString("question", true));
-    await sendAnswer(interaction, answer, store);
+    // With a model, the reply shows the text as it is written (about once a second).
+    const editor = app.writer ? partialEditor(interaction) : null;
+    try {
+      const answer = await app.ask(interaction.options.getString("question", true), {
+        ...(editor ? { onPartial: editor.push } : {}),
+      });
+      await editor?.finish();
+      await sendAnswer(interaction, answer, store);
+    } finally {
+      await editor?.finish();
+    }
   },
 };

@@ -17,6 +17,7 @@ import {
   summarizePeriod,
   summarizeTopic,
 } from "./summary/summarize.js";
+import { writeDigest, writeSummary } from "./summary/written.js";
 
 /** What to summarise: exactly one of a topic, an article (docId) or a period. */
 export type SummaryRequest = { topic: string } | { article: string } | { period: PeriodName };
@@ -103,12 +104,20 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     summarize: async (request) => {
       if ("topic" in request) validateQuestion(request.topic);
       const index = await app.index();
-      if ("topic" in request) return summarizeTopic(index, request.topic, { referenceDate: app.referenceDate() });
-      if ("article" in request) return summarizeArticle(index, request.article);
-      return summarizePeriod(index, request.period, { referenceDate: app.referenceDate() });
+      const referenceDate = app.referenceDate();
+      const extractive =
+        "topic" in request
+          ? await summarizeTopic(index, request.topic, { referenceDate })
+          : "article" in request
+            ? summarizeArticle(index, request.article)
+            : summarizePeriod(index, request.period, { referenceDate });
+      return writer ? writeSummary(index, extractive, writer, { referenceDate }) : extractive;
     },
-    digest: async ({ since, now: at }) =>
-      digestOfIndex(await app.index(), { since, now: at ?? now(), maxStories: config.digest.maxStories }),
+    digest: async ({ since, now: at }) => {
+      const index = await app.index();
+      const digest = digestOfIndex(index, { since, now: at ?? now(), maxStories: config.digest.maxStories });
+      return writer ? writeDigest(index, digest, writer) : digest;
+    },
     writer,
     ask: async (question, { onPartial, ...options } = {}) => {
       // Validate before loading so a bad question is reported as such even without an index.

@@ -55,6 +55,7 @@ runCli(async (baseConfig) => {
     process.stdout.write(`${JSON.stringify(summaryToJson(summary))}\n`);
   } else {
     const lines = [summary.summary];
+    if (summary.note) lines.push("", `(${summary.note})`);
     if (summary.citations.length > 0) lines.push("", "Sources:", ...summary.citations.map(formatCitation));
     process.stdout.write(`${lines.join("\n")}\n`);
   }

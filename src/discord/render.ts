@@ -305,7 +305,7 @@ export function renderSummary(summary: Summary): MessagePayload[] {
   const embedTitle = truncate(title, DISCORD_LIMITS.embedTitle);
   const budget = Math.min(
     DISCORD_LIMITS.embedDescription,
-    DISCORD_LIMITS.embedTotal - fieldsLength - embedTitle.length - 50,
+    DISCORD_LIMITS.embedTotal - fieldsLength - embedTitle.length - 350,
   );
   const text = safeSummaryText(summary.summary);
   const pieces = text.length <= budget ? [text] : splitParagraphs(text, Math.min(budget, 3500));
@@ -314,6 +314,7 @@ export function renderSummary(summary: Summary): MessagePayload[] {
     if (position === 0) {
       embed.title = embedTitle;
       if (fields.length) embed.fields = fields;
+      if (summary.note) embed.footer = { text: truncate(summary.note, 300) };
     }
     return { embeds: [embed], components: [], allowedMentions: NO_MENTIONS };
   });

@@ -24,6 +24,8 @@ export interface Summary {
   citations: Citation[];
   /** The stories the summary covers, in the order it covers them. */
   stories: { id: string; headline: string; outlets: string[]; articles: string[] }[];
+  /** A remark for the reader, e.g. that the model was unavailable. */
+  note: string | null;
 }
 
 export type IdfLookup = (term: string) => number;
@@ -133,6 +135,7 @@ export function summarizeArticle(index: NewsIndex, docId: string, maxSentences =
     summary: chosen.length > 0 ? text : "This article has no sentences I can quote as a summary.",
     citations: citations.citations,
     stories: [storyRef(story)],
+    note: null,
   };
 }
 
@@ -165,6 +168,7 @@ export async function summarizeTopic(
     summary: NOT_COVERED,
     citations: [],
     stories: [],
+    note: null,
   };
   if (!check.answered) return refusal;
   const stories = new Map(listStories(index.articles.values()).map((story) => [story.id, story]));
@@ -197,6 +201,7 @@ export async function summarizeTopic(
     summary: sections.join("\n\n"),
     citations: citations.citations,
     stories: covered.map(storyRef),
+    note: null,
   };
 }
 
@@ -235,6 +240,7 @@ export function summarizePeriod(
       summary: `No articles from ${period === "all" ? "any date" : subject} are in the corpus.`,
       citations: [],
       stories: [],
+      note: null,
     };
   }
   const idf = idfOf(index);
@@ -251,6 +257,7 @@ export function summarizePeriod(
     summary: lines.join("\n\n"),
     citations: citations.citations,
     stories: stories.map(storyRef),
+    note: null,
   };
 }
 
@@ -270,5 +277,6 @@ export function summaryToJson(summary: Summary) {
       quote,
     })),
     stories: summary.stories,
+    note: summary.note,
   };
 }

@@ -224,6 +224,7 @@ describe("renderSummary", () => {
     summary: text,
     citations: [citation(1), citation(2)],
     stories: [],
+    note: null,
     ...overrides,
   });
 

@@ -220,3 +220,47 @@ describe("a prompt injection inside an article", () => {
     expect(text).not.toMatch(/<\s*\/\s*sources/i);
   });
 });
+
+describe("summaries and digests written by a model", () => {
+  /** A model that quotes the first sentence of each source, citing it. */
+  const quoting = (request: ChatRequest) =>
+    [...promptSources(request)].map(([n, text]) => `${text.split(/(?<=[.!?])\s+/)[0]} [${n}]`).join(" ");
+
+  it("write a topic summary and an article summary, checked like answers", async () => {
+    fake.script = quoting;
+    const app = appWith("openai");
+    const topic = await app.summarize({ topic: "Putin Zelensky meeting" });
+    expect(fake.requests[0]?.messages[0]?.content).toMatch(/summarise what a set of news articles says about a topic/);
+    expect(topic.answered).toBe(true);
+    expect(topic.note).toBeNull();
+    const markers = [...topic.summary.matchAll(/\[(\d+)\]/g)].map((match) => Number(match[1]));
+    expect(Math.max(...markers)).toBe(topic.citations.length);
+
+    const docId = topic.citations[0]?.docId ?? "";
+    const article = await app.summarize({ article: docId });
+    expect(fake.requests.at(-1)?.messages[0]?.content).toMatch(/summarise one news article/);
+    expect(article.citations.map((citation) => citation.docId)).toEqual([docId]);
+    expect(article.summary).toMatch(/\[1\]$/);
+  });
+
+  it("keep the extractive summary, with a note, when the model fails", async () => {
+    fake.script = () => ({ status: 500 });
+    const summary = await appWith("ollama", { maxRetries: 0 }).summarize({ topic: "Putin Zelensky meeting" });
+    expect(summary.answered).toBe(true);
+    expect(summary.note).toBe("The language model was unavailable, so this summary quotes the articles directly.");
+    expect(summary.summary).toMatch(/Kremlin.*\[1\]/);
+  });
+
+  it("write each digest story from its articles", async () => {
+    fake.script = quoting;
+    const digest = await appWith("openai").digest({ since: null });
+    const prompts = fake.requests.map((request) => request.messages[0]?.content ?? "");
+    expect(prompts.filter((prompt) => /one entry of a daily news digest/.test(prompt))).toHaveLength(
+      digest.stories.length,
+    );
+    const top = digest.stories[0];
+    expect(top?.headline).toBe("Russia rules out Putin-Zelenskyy meeting until end of peace talks");
+    expect(top?.citations.length).toBeGreaterThanOrEqual(2);
+    for (const citation of top?.citations ?? []) expect(top?.articles).toContain(citation.docId);
+  });
+});

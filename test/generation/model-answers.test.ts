@@ -264,3 +264,26 @@ describe("summaries and digests written by a model", () => {
     for (const citation of top?.citations ?? []) expect(top?.articles).toContain(citation.docId);
   });
 });
+
+describe("follow-up questions in a thread", () => {
+  const history = [{ question: "How many Patriot missile systems has Ukraine secured?", answer: "Three. [1]" }];
+
+  it("are rewritten by the model into a question that stands alone", async () => {
+    fake.script = (request) => {
+      expect(request.messages[0]?.content).toMatch(/rewrite a follow-up question/);
+      expect(userMessage(request)).toMatch(/Q: How many Patriot missile systems has Ukraine secured\?\nA: Three\. \[1\]/);
+      return "How many Patriot systems did Germany agree to pay for?";
+    };
+    expect(await appWith("ollama").standalone(history, "and what did Germany send?")).toBe(
+      "How many Patriot systems did Germany agree to pay for?",
+    );
+  });
+
+  it("fall back to carrying the previous question over when the model fails or rambles", async () => {
+    fake.script = () => ({ status: 500 });
+    const heuristic = "How many Patriot missile systems has Ukraine secured? and what did Germany send?";
+    expect(await appWith("openai", { maxRetries: 0 }).standalone(history, "and what did Germany send?")).toBe(heuristic);
+    fake.script = () => "Sure! Here is the question:\nWhat did Germany send?";
+    expect(await appWith("openai").standalone(history, "and what did Germany send?")).toBe(heuristic);
+  });
+});

@@ -271,7 +271,9 @@ describe("follow-up questions in a thread", () => {
   it("are rewritten by the model into a question that stands alone", async () => {
     fake.script = (request) => {
       expect(request.messages[0]?.content).toMatch(/rewrite a follow-up question/);
-      expect(userMessage(request)).toMatch(/Q: How many Patriot missile systems has Ukraine secured\?\nA: Three\. \[1\]/);
+      expect(userMessage(request)).toMatch(
+        /Q: How many Patriot missile systems has Ukraine secured\?\nA: Three\. \[1\]/,
+      );
       return "How many Patriot systems did Germany agree to pay for?";
     };
     expect(await appWith("ollama").standalone(history, "and what did Germany send?")).toBe(
@@ -282,7 +284,9 @@ describe("follow-up questions in a thread", () => {
   it("fall back to carrying the previous question over when the model fails or rambles", async () => {
     fake.script = () => ({ status: 500 });
     const heuristic = "How many Patriot missile systems has Ukraine secured? and what did Germany send?";
-    expect(await appWith("openai", { maxRetries: 0 }).standalone(history, "and what did Germany send?")).toBe(heuristic);
+    expect(await appWith("openai", { maxRetries: 0 }).standalone(history, "and what did Germany send?")).toBe(
+      heuristic,
+    );
     fake.script = () => "Sure! Here is the question:\nWhat did Germany send?";
     expect(await appWith("openai").standalone(history, "and what did Germany send?")).toBe(heuristic);
   });

@@ -1,7 +1,7 @@
 import type { RetrievedChunk } from "../retrieval/hybrid.js";
 import { splitSentences } from "../text/sentences.js";
 import { contentTerms } from "../text/tokens.js";
-import type { Citation } from "./types.js";
+import { type Citation, newCitation } from "./types.js";
 
 /**
  * The offline answerer: picks the sentences of the retrieved chunks that best answer the
@@ -119,18 +119,7 @@ export function extractiveAnswer(
     const metadata = chunk.document.metadata;
     let citation = citations.find((existing) => existing.docId === metadata.docId);
     if (!citation) {
-      citation = {
-        n: citations.length + 1,
-        docId: metadata.docId,
-        title: metadata.title,
-        source: metadata.source,
-        published: metadata.published,
-        url: metadata.url,
-        file: metadata.file,
-        quote: sentence,
-        quotes: [],
-        chunkIds: [],
-      };
+      citation = newCitation(citations.length + 1, metadata, sentence);
       citations.push(citation);
     }
     if (!citation.quotes.includes(sentence)) citation.quotes.push(sentence);

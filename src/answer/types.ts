@@ -18,6 +18,15 @@ export interface Citation {
   chunkIds: string[];
 }
 
+/** The article fields a citation carries. */
+export type CitedArticle = Pick<Citation, "docId" | "title" | "source" | "published" | "url" | "file">;
+
+/** A new citation numbered `n` of an article, first quoting `quote`. */
+export function newCitation(n: number, article: CitedArticle, quote: string, chunkIds: string[] = []): Citation {
+  const { docId, title, source, published, url, file } = article;
+  return { n, docId, title, source, published, url, file, quote, quotes: [], chunkIds };
+}
+
 /** A grounded answer: text with [n] markers and the sources those markers name. */
 export interface Answer {
   question: string;

@@ -1,4 +1,4 @@
-import type { Citation } from "../answer/types.js";
+import { type Citation, newCitation } from "../answer/types.js";
 import { splitSentences } from "../text/sentences.js";
 import { contentTerms } from "../text/tokens.js";
 
@@ -68,18 +68,7 @@ export function checkCitations(
     if (n === undefined) {
       n = citations.length + 1;
       renumber.set(source.n, n);
-      citations.push({
-        n,
-        docId: source.docId,
-        title: source.title,
-        source: source.source,
-        published: source.published,
-        url: source.url,
-        file: source.file,
-        quote,
-        quotes: [],
-        chunkIds: source.chunkIds,
-      });
+      citations.push(newCitation(n, source, quote, source.chunkIds));
     }
     const citation = citations[n - 1];
     if (citation && !citation.quotes.includes(quote)) citation.quotes.push(quote);

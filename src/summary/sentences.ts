@@ -1,4 +1,4 @@
-import type { Citation } from "../answer/types.js";
+import { type Citation, newCitation } from "../answer/types.js";
 import type { IndexedArticle } from "../index/records.js";
 import { splitSentences } from "../text/sentences.js";
 import { contentTerms } from "../text/tokens.js";
@@ -66,18 +66,7 @@ export class CitationList {
   cite(article: IndexedArticle, quote: string): number {
     let citation = this.citations.find((existing) => existing.docId === article.docId);
     if (!citation) {
-      citation = {
-        n: this.citations.length + 1,
-        docId: article.docId,
-        title: article.title,
-        source: article.source,
-        published: article.published,
-        url: article.url,
-        file: article.file,
-        quote,
-        quotes: [],
-        chunkIds: [],
-      };
+      citation = newCitation(this.citations.length + 1, article, quote);
       this.citations.push(citation);
     }
     if (!citation.quotes.includes(quote)) citation.quotes.push(quote);

@@ -8,6 +8,7 @@ import { type Digest, digestOfIndex } from "./digest/digest.js";
 import { createModelWriter, type ModelWriter } from "./generation/writer.js";
 import { type BuildOptions, type BuildReport, buildIndex } from "./index/build.js";
 import type { IndexEmbedder } from "./index/embedder.js";
+import { currentBuildDir } from "./index/layout.js";
 import { type NewsIndex, openIndex } from "./index/open.js";
 import { createIndexEmbedder, embedderSettingsOf } from "./providers/embedders.js";
 import {
@@ -18,6 +19,9 @@ import {
   summarizeTopic,
 } from "./summary/summarize.js";
 import { writeDigest, writeSummary } from "./summary/written.js";
+
+/** How often a loaded index checks whether a newer build was published. */
+const POINTER_CHECK_MS = 5000;
 
 /** What to summarise: exactly one of a topic, an article (docId) or a period. */
 export type SummaryRequest = { topic: string } | { article: string } | { period: PeriodName };
@@ -63,6 +67,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const now = overrides.now ?? (() => new Date());
   const embedder = overrides.embedder ?? createIndexEmbedder(config.embeddings, embedderSettingsOf(config));
   let loaded: Promise<NewsIndex> | null = null;
+  let loadedDir: string | null = null;
+  let pointerCheckedAt = Date.now();
   const writer =
     overrides.writer !== undefined
       ? overrides.writer
@@ -89,13 +95,26 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         now,
         ...listeners,
       }),
-    index: ({ reload = false } = {}) => {
+    index: async ({ reload = false } = {}) => {
+      // A long-running bot picks up a build published by `npm run ingest` (the pointer file is
+      // checked at most every few seconds; a build is immutable once published).
+      if (loaded && !reload && Date.now() - pointerCheckedAt > POINTER_CHECK_MS) {
+        pointerCheckedAt = Date.now();
+        const live = await currentBuildDir(config.indexDir).catch(() => null);
+        if (live && loadedDir && live !== loadedDir) reload = true;
+      }
       if (!loaded || reload) {
-        loaded = openIndex(config.indexDir, embedder);
-        // A failed load must not be cached: the next call retries (e.g. after an ingest).
-        loaded.catch(() => {
-          loaded = null;
-        });
+        const loading = openIndex(config.indexDir, embedder);
+        loaded = loading;
+        loading.then(
+          (index) => {
+            loadedDir = index.buildDir;
+          },
+          // A failed load must not be cached: the next call retries (e.g. after an ingest).
+          () => {
+            if (loaded === loading) loaded = null;
+          },
+        );
       }
       return loaded;
     },

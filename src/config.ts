@@ -54,7 +54,8 @@ const schema = z.object({
   STORY_SIMILARITY: z.coerce.number().min(0.01).max(1).default(0.1),
   STORY_MAX_GAP_DAYS: z.coerce.number().min(0).max(365).default(3),
   DIGEST_MAX_STORIES: positiveInt(5, 10),
-  DIGEST_GRACE_HOURS: z.coerce.number().min(0).max(23).default(6),
+  // At least a few scheduler checks (every 30 s) must fall inside the window.
+  DIGEST_GRACE_HOURS: z.coerce.number().min(0.1).max(23).default(6),
   DIGEST_WHEN_EMPTY: z.enum(["post", "skip"]).default("post"),
 });
 

@@ -25,6 +25,12 @@ export interface Digest {
   /** Start of the window (exclusive), or null for everything. */
   since: string | null;
   stories: DigestStory[];
+  /**
+   * The newest ingestion time among the articles the digest saw (or `since` when none is newer):
+   * the next digest starts here, so articles of an ingest still running at digest time (stamped
+   * when it started) are not skipped.
+   */
+  coveredUntil: string | null;
 }
 
 export interface DigestOptions {
@@ -66,9 +72,14 @@ export function buildDigest(articles: Iterable<IndexedArticle>, options: DigestO
   const stories = listStories(all)
     .filter((story) => story.articles.some((article) => arrived.has(article.docId)))
     .slice(0, options.maxStories);
+  const newest = Math.max(
+    options.since?.getTime() ?? Number.NEGATIVE_INFINITY,
+    ...all.map((article) => Date.parse(article.ingestedAt)).filter((time) => time <= options.now.getTime()),
+  );
   return {
     generatedAt: options.now.toISOString(),
     since: options.since ? options.since.toISOString() : null,
+    coveredUntil: Number.isFinite(newest) ? new Date(newest).toISOString() : null,
     stories: stories.map((story) => {
       const citations = new CitationList();
       const sentences = story.coverage >= 3 ? 3 : story.coverage === 2 ? 2 : 1;

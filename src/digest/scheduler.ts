@@ -5,11 +5,13 @@ import { dueSlot, type Slot } from "./schedule.js";
 
 /** Where digests go: the Discord adapter implements this; tests use a recording one. */
 export interface DigestPoster {
-  /** Posts the digest to the schedule's channel; returns the message id. */
-  post(schedule: DigestSchedule, digest: Digest): Promise<{ messageId: string }>;
+  /** Posts the digest for a (server-local) day to the schedule's channel; returns the first message's id. */
+  post(schedule: DigestSchedule, digest: Digest, day: string): Promise<{ messageId: string }>;
   /** Tells the server's admins, once, that the digest was paused and why. */
   notifyAdmins(guildId: string, message: string): Promise<void>;
 }
+
+const DAY_MS = 86_400_000;
 
 /** A posting failure that retrying will not fix (channel deleted, permission lost). */
 export class DigestChannelError extends Error {
@@ -91,18 +93,24 @@ export class DigestScheduler {
       logger.error("bad digest schedule", { guildId: schedule.guildId, error });
       return null;
     }
+    // A slot from before the schedule was set up is not due: setup never posts at once.
+    if (schedule.setAt && slot && slot.at.getTime() < Date.parse(schedule.setAt)) return null;
     if (!slot || !store.claimDigestRun(schedule.guildId, slot.day)) return null;
-    const since = store.lastDigestWindowEnd(schedule.guildId) ?? new Date(now.getTime() - 86_400_000);
+    // From where the last digest stopped, but never more than two days back (a digest turned
+    // off for a month resumes with the news, not the month's most covered stories).
+    const last = store.lastDigestWindowEnd(schedule.guildId);
+    const since = new Date(Math.max(last?.getTime() ?? now.getTime() - DAY_MS, now.getTime() - 2 * DAY_MS));
     const context = { guildId: schedule.guildId, day: slot.day };
     try {
       const digest = await this.options.makeDigest(since, now);
+      const windowEnd = digest.coveredUntil ?? since.toISOString();
       if (digest.stories.length === 0 && this.options.whenEmpty === "skip") {
-        store.finishDigestRun(schedule.guildId, slot.day, { status: "empty", windowEnd: now.toISOString() });
+        store.finishDigestRun(schedule.guildId, slot.day, { status: "empty", windowEnd });
         logger.info("digest skipped: nothing new", context);
         return { ...context, status: "empty" };
       }
-      const { messageId } = await poster.post(schedule, digest);
-      store.finishDigestRun(schedule.guildId, slot.day, { status: "posted", messageId, windowEnd: now.toISOString() });
+      const { messageId } = await poster.post(schedule, digest, slot.day);
+      store.finishDigestRun(schedule.guildId, slot.day, { status: "posted", messageId, windowEnd });
       logger.info("digest posted", { ...context, stories: digest.stories.length });
       return { ...context, status: "posted" };
     } catch (error) {

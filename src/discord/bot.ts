@@ -85,7 +85,11 @@ export function createBot(options: BotOptions): Bot {
 
   const track = <T>(work: Promise<T>): Promise<T> => {
     inFlight.add(work);
-    void work.finally(() => inFlight.delete(work));
+    // Handlers catch their own errors; this catch only keeps a stray rejection from ending the
+    // process (Node exits on an unhandled rejection).
+    work
+      .catch((error) => logger.error("unhandled failure in a handler", { error }))
+      .finally(() => inFlight.delete(work));
     return work;
   };
 
@@ -213,15 +217,18 @@ export function createBot(options: BotOptions): Bot {
       .trim();
     if (!question) {
       // Without the MessageContent intent, unmentioned thread messages arrive empty.
-      if (mentioned)
-        await message.reply(renderNotice("Ask me a question after the mention, e.g. @newsdesk what happened in Kyiv?"));
+      if (mentioned) {
+        await message
+          .reply(renderNotice("Ask me a question after the mention, e.g. @newsdesk what happened in Kyiv?"))
+          .catch((error) => logger.warn("could not reply", { error, channelId: message.channelId }));
+      }
       return;
     }
     const waitMs = limiter.take(message.author.id);
     if (waitMs > 0) {
-      await message.reply(
-        renderNotice(`You're asking faster than I can keep up: try again in ${Math.ceil(waitMs / 1000)} s.`),
-      );
+      await message
+        .reply(renderNotice(`You're asking faster than I can keep up: try again in ${Math.ceil(waitMs / 1000)} s.`))
+        .catch((error) => logger.warn("could not reply", { error, channelId: message.channelId }));
       return;
     }
     try {
@@ -316,7 +323,8 @@ export function createBot(options: BotOptions): Bot {
     },
     async stop() {
       accepting = false;
-      await scheduler?.stop();
+      // A digest being posted gets the same few seconds as answers in flight.
+      await Promise.race([scheduler?.stop(), new Promise((resolve) => setTimeout(resolve, options.drainMs ?? 5000))]);
       const drain = Promise.allSettled([...inFlight]);
       await Promise.race([drain, new Promise((resolve) => setTimeout(resolve, options.drainMs ?? 5000))]);
       await client.destroy();

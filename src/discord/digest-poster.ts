@@ -26,7 +26,7 @@ function channelError(error: unknown, channelId: string): unknown {
  */
 export function discordDigestPoster(client: Client, logger: Logger): DigestPoster {
   return {
-    async post(schedule: DigestSchedule, digest: Digest) {
+    async post(schedule: DigestSchedule, digest: Digest, day: string) {
       let channel: SendableChannels;
       try {
         const fetched = await client.channels.fetch(schedule.channelId);
@@ -36,14 +36,16 @@ export function discordDigestPoster(client: Client, logger: Logger): DigestPoste
       } catch (error) {
         throw channelError(error, schedule.channelId);
       }
-      const day = digest.generatedAt.slice(0, 10);
       let first: Message | null = null;
       for (const payload of renderDigest(digest, { day })) {
         try {
           const sent = await channel.send(payload);
           first ??= sent;
         } catch (error) {
-          throw channelError(error, schedule.channelId);
+          // Once part of the digest is out, the day counts as posted: retrying would repeat it.
+          if (!first) throw channelError(error, schedule.channelId);
+          logger.warn("digest posted in part", { guildId: schedule.guildId, error });
+          break;
         }
       }
       if (!first) throw new Error("the digest rendered no message");

@@ -404,7 +404,8 @@ export function renderPartial(text: string): MessagePayload {
     embeds: [
       {
         color: COLOR_REFUSAL,
-        description: `${safeText(truncate(text, DISCORD_LIMITS.embedDescription - 10))} …`,
+        // Escaping lengthens text: cut after it, so the limit holds.
+        description: `${truncate(safeText(text), DISCORD_LIMITS.embedDescription - 10)} …`,
         footer: { text: "Writing… sources are checked when it is done." },
       },
     ],

@@ -102,9 +102,12 @@ export function createModelWriter(settings: WriterSettings): ModelWriter {
       const controller = new AbortController();
       const signal = controller.signal;
       let timer: NodeJS.Timeout | undefined;
-      // Not every client honours the signal while waiting for a reply: the race cuts it anyway.
+      // Not every client honours the signal while waiting for a reply: the race cuts it anyway,
+      // and a cut attempt's stream is switched off so it cannot write over the next attempt.
+      let live = true;
       const deadline = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
+          live = false;
           controller.abort();
           reject(new ModelUnavailableError("timeout", ""));
         }, settings.timeoutMs);
@@ -113,14 +116,18 @@ export function createModelWriter(settings: WriterSettings): ModelWriter {
         if (!onPartial) return textOf((await llm.invoke(messages, { signal })).content);
         let text = "";
         for await (const chunk of await llm.stream(messages, { signal })) {
+          if (!live) break;
           text += textOf(chunk.content);
           onPartial(text);
         }
         return text;
       };
+      const running = attemptOnce();
+      running.catch(() => {}); // a cut attempt may still fail later: nobody is waiting for it
       try {
-        return await Promise.race([attemptOnce(), deadline]);
+        return await Promise.race([running, deadline]);
       } catch (error) {
+        live = false;
         lastError = signal.aborted ? new ModelUnavailableError("timeout", "") : error;
       } finally {
         clearTimeout(timer);

@@ -180,11 +180,13 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   }
 
   // --- parse: new and changed files; unchanged files keep their previous article records.
-  const previousArticles = previousDir && previous && !rebuildReason ? await readArticles(previousDir) : [];
+  // Read even when everything is rebuilt: an article keeps the time it was first ingested and its
+  // story whatever else changed (a new embedder must not make old news "new" in the digest).
+  const previousArticles = previousDir && previous ? await readArticles(previousDir) : [];
   const keptArticles = previousArticles.filter((article) => unchangedFiles.has(article.file));
   const ingestedAt = now().toISOString();
-  // A changed file's articles keep the time they were first ingested.
   const firstIngested = new Map(previousArticles.map((article) => [article.docId, article.ingestedAt]));
+  const previousStory = new Map(previousArticles.map((article) => [article.docId, article.storyId]));
   const parsedArticles: Article[] = [];
   const toParse = [...fileHashes.keys()].filter((file) => !unchangedFiles.has(file));
   for (const [position, file] of toParse.entries()) {
@@ -227,7 +229,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       chunkIds: [],
       signature: encodeSignature(minhashSignature(article.text)),
       nearDuplicates: [],
-      storyId: "",
+      storyId: previousStory.get(article.docId) ?? "",
     });
   }
   const articles = [...keptArticles, ...newArticles].sort(byFileAndPart);
@@ -356,7 +358,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   }
 
   // --- stories: new articles join a story or start one; a settings change regroups everything.
-  if (previous && regroup && !fullBuild) notice("Regrouping every article into stories: the story settings changed.");
+  if (previous && regroup) notice("Regrouping every article into stories: the story settings changed.");
   const storyIds = assignStories(
     articles.map((article) => ({ ...article, storyId: regroup ? undefined : article.storyId || undefined })),
     storyOptions,

@@ -63,11 +63,13 @@ export function createIndexEmbedder(spec: string, settings: EmbedderSettings): I
     case "ollama":
       return modelEmbedder(spec, async () => {
         const { OllamaEmbeddings } = await import("@langchain/ollama");
-        return new OllamaEmbeddings({
+        const embeddings = new OllamaEmbeddings({
           model,
           baseUrl: settings.ollama?.baseUrl ?? "http://127.0.0.1:11434",
           maxRetries: settings.maxRetries ?? 2,
         });
+        // The Ollama client has no timeout of its own.
+        return settings.timeoutMs ? withDeadline(embeddings, settings.timeoutMs, spec) : embeddings;
       });
     case "transformers":
       return modelEmbedder(spec, () => transformersEmbeddings(model, settings.modelsDir));
@@ -83,10 +85,31 @@ export function createIndexEmbedder(spec: string, settings: EmbedderSettings): I
 function modelEmbedder(spec: string, load: () => Promise<EmbeddingsInterface>): IndexEmbedder {
   let loaded: Promise<EmbeddingsInterface> | null = null;
   const ready = async (): Promise<ReadyEmbedder> => {
-    loaded ??= load();
-    return { embeddings: await loaded, id: spec, state: () => null };
+    const loading = loaded ?? load();
+    loaded = loading;
+    // A failed load (a download cut off, a server down) is tried again next time.
+    loading.catch(() => {
+      if (loaded === loading) loaded = null;
+    });
+    return { embeddings: await loading, id: spec, state: () => null };
   };
   return { spec, learnsFromCorpus: false, fit: ready, restore: ready };
+}
+
+/** Embeddings whose calls fail with one clear line after `ms` instead of hanging. */
+function withDeadline(inner: EmbeddingsInterface, ms: number, spec: string): EmbeddingsInterface {
+  const cut = <T>(work: Promise<T>): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new UserError(`EMBEDDINGS=${spec}: no reply within ${ms / 1000} s.`)), ms);
+    });
+    work.catch(() => {});
+    return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+  };
+  return {
+    embedDocuments: (texts) => cut(inner.embedDocuments(texts)),
+    embedQuery: (text) => cut(inner.embedQuery(text)),
+  };
 }
 
 /**

@@ -12,6 +12,8 @@ export interface DigestSchedule {
   timezone: string;
   enabled: boolean;
   pausedReason: string | null;
+  /** When it was (last) set up; earlier slots are never posted. */
+  setAt: string | null;
 }
 
 export interface ConversationTurn {
@@ -97,16 +99,24 @@ export class BotStore {
     ).reverse();
   }
 
-  setDigestSchedule(schedule: Omit<DigestSchedule, "pausedReason" | "enabled">): void {
+  setDigestSchedule(schedule: Omit<DigestSchedule, "pausedReason" | "enabled" | "setAt">): void {
     this.db
       .prepare(
-        `INSERT INTO guild_settings (guild_id, digest_channel_id, digest_time, digest_timezone, digest_enabled, digest_paused_reason, updated_at)
-         VALUES (?, ?, ?, ?, 1, NULL, ?)
+        `INSERT INTO guild_settings (guild_id, digest_channel_id, digest_time, digest_timezone, digest_enabled, digest_paused_reason, digest_set_at, updated_at)
+         VALUES (?, ?, ?, ?, 1, NULL, ?, ?)
          ON CONFLICT (guild_id) DO UPDATE SET digest_channel_id = excluded.digest_channel_id,
            digest_time = excluded.digest_time, digest_timezone = excluded.digest_timezone,
-           digest_enabled = 1, digest_paused_reason = NULL, updated_at = excluded.updated_at`,
+           digest_enabled = 1, digest_paused_reason = NULL, digest_set_at = excluded.digest_set_at,
+           updated_at = excluded.updated_at`,
       )
-      .run(schedule.guildId, schedule.channelId, schedule.time, schedule.timezone, this.now().toISOString());
+      .run(
+        schedule.guildId,
+        schedule.channelId,
+        schedule.time,
+        schedule.timezone,
+        this.now().toISOString(),
+        this.now().toISOString(),
+      );
   }
 
   /** Turns a server's digest off; returns false when it had none. */
@@ -120,7 +130,7 @@ export class BotStore {
   digestSchedule(guildId: string): DigestSchedule | null {
     const row = this.db
       .prepare(
-        "SELECT guild_id, digest_channel_id, digest_time, digest_timezone, digest_enabled, digest_paused_reason FROM guild_settings WHERE guild_id = ? AND digest_channel_id IS NOT NULL",
+        "SELECT guild_id, digest_channel_id, digest_time, digest_timezone, digest_enabled, digest_paused_reason, digest_set_at FROM guild_settings WHERE guild_id = ? AND digest_channel_id IS NOT NULL",
       )
       .get(guildId) as
       | {
@@ -130,6 +140,7 @@ export class BotStore {
           digest_timezone: string;
           digest_enabled: number;
           digest_paused_reason: string | null;
+          digest_set_at: string | null;
         }
       | undefined;
     if (!row) return null;
@@ -140,6 +151,7 @@ export class BotStore {
       timezone: row.digest_timezone,
       enabled: row.digest_enabled === 1,
       pausedReason: row.digest_paused_reason,
+      setAt: row.digest_set_at,
     };
   }
 

@@ -55,6 +55,8 @@ const MIGRATIONS: readonly string[] = [
   `ALTER TABLE digest_runs ADD COLUMN window_end TEXT;
    ALTER TABLE digest_runs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;
    ALTER TABLE digest_runs ADD COLUMN updated_at TEXT;`,
+  // When a schedule was set up: slots before it are not posted (no surprise digest at setup).
+  `ALTER TABLE guild_settings ADD COLUMN digest_set_at TEXT;`,
 ];
 
 export type Db = Database.Database;
@@ -76,9 +78,12 @@ function migrate(db: Db): void {
     throw new Error(`database schema version ${current} is newer than this newsdesk (${MIGRATIONS.length})`);
   }
   for (let version = current; version < MIGRATIONS.length; version += 1) {
+    // IMMEDIATE takes the write lock first; the version is re-read under it, so two processes
+    // opening an old database at once apply each migration once.
     db.transaction(() => {
+      if ((db.pragma("user_version", { simple: true }) as number) !== version) return;
       db.exec(MIGRATIONS[version] ?? "");
       db.pragma(`user_version = ${version + 1}`);
-    })();
+    }).immediate();
   }
 }

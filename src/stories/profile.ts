@@ -50,10 +50,14 @@ export function termCounts(text: string): Map<string, number> {
   return counts;
 }
 
-/** Terms of words written with a capital inside sentences (a name, not a sentence start). */
+/**
+ * Terms of words written with a capital inside sentences (a name, not a sentence start). The
+ * first line, the title, is left out: Title Case headlines capitalise every word.
+ */
 function nameTerms(text: string): Set<string> {
   const names = new Set<string>();
-  for (const match of text.matchAll(/(?<=[\p{Ll}\p{N},;:)”’"'-]\s+)\p{Lu}[\p{L}'’-]+/gu)) {
+  const body = text.slice(text.indexOf("\n") + 1);
+  for (const match of body.matchAll(/(?<=[\p{Ll}\p{N},;:)”’"'-]\s+)\p{Lu}[\p{L}'’-]+/gu)) {
     for (const term of contentTerms(match[0])) names.add(term);
   }
   return names;

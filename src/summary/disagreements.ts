@@ -9,6 +9,23 @@ export interface Disagreement {
   thing: string;
 }
 
+const MONTHS = new Set(
+  [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+  ].map((month) => stem(month)),
+);
+
 const SCALES: Record<string, number> = { thousand: 1e3, million: 1e6, billion: 1e9, trillion: 1e12 };
 const WORD_NUMBERS: Record<string, number> = {
   two: 2,
@@ -35,7 +52,7 @@ const WORD_NUMBERS: Record<string, number> = {
 export function figures(sentence: string): Map<string, number> {
   const found = new Map<string, number>();
   const pattern =
-    /(?<![\w.])(\d+(?:[.,]\d+)*|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|fifty|hundred)(?:\s*(%|percent|per cent))?(?:[\s-]+(thousand|million|billion|trillion))?[\s-]+((?:[\p{L}'’-]+\s+){0,1}[\p{L}'’-]+)/giu;
+    /(?<![\w.])(\d+(?:[.,]\d+)*|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|fifty|hundred)(?:\s*(%|percent|per cent))?(?:[\s-]+(thousand|million|billion|trillion))?[\s-]+((?:[\p{L}'’-]+\s+){0,3}[\p{L}'’-]+)/giu;
   for (const match of sentence.matchAll(pattern)) {
     const [, raw = "", percent, scale, after = ""] = match;
     const lower = raw.toLowerCase();
@@ -45,10 +62,14 @@ export function figures(sentence: string): Map<string, number> {
     const words = after
       .toLowerCase()
       .split(/\s+/)
-      .filter((word) => !STOPWORDS.has(word));
-    const head = words[0];
-    if (!head) continue;
-    const key = `${percent ? "% " : ""}${stem(head.replace(/['’]s$/, ""))}`;
+      .filter((word) => !STOPWORDS.has(word))
+      .map((word) => stem(word.replace(/['’]s$/, "")));
+    const [head, next] = words;
+    // A date ("12 March") is not a count.
+    if (!head || MONTHS.has(head)) continue;
+    // What is counted, with the word after it: "3 people killed" and "5 people injured" count
+    // different things; "two Patriot systems" and "three Patriot systems" the same.
+    const key = `${percent ? "% " : ""}${head}${next ? ` ${next}` : ""}`;
     if (!found.has(key)) found.set(key, base * (scale ? (SCALES[scale.toLowerCase()] ?? 1) : 1));
   }
   return found;

@@ -18,7 +18,8 @@ const dbs: ReturnType<typeof openDatabase>[] = [];
 beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "newsdesk-scheduler-"));
   dbFile = path.join(dir, "bot.db");
-  clock = new Date("2026-03-27T12:00:00Z");
+  // Schedules are set up the day before the tests' slots (slots before setup are not posted).
+  clock = new Date("2026-03-26T12:00:00Z");
 });
 afterEach(async () => {
   for (const db of dbs.splice(0)) db.close();
@@ -65,6 +66,7 @@ const digestWith =
   async (since: Date, now: Date): Promise<Digest> => ({
     generatedAt: now.toISOString(),
     since: since.toISOString(),
+    coveredUntil: now.toISOString(),
     stories: Array.from({ length: stories }, (_, i) => ({
       id: `s${i}`,
       headline: `Story ${i}`,
@@ -157,9 +159,9 @@ describe("the digest scheduler", () => {
     clock = new Date("2026-03-27T08:00:30Z");
     const poster = recorder();
     const slow: DigestPoster = {
-      post: async (schedule, digest) => {
+      post: async (schedule, digest, day) => {
         await new Promise((resolve) => setTimeout(resolve, 50));
-        return poster.post(schedule, digest);
+        return poster.post(schedule, digest, day);
       },
       notifyAdmins: poster.notifyAdmins,
     };
@@ -241,6 +243,31 @@ describe("the digest scheduler", () => {
     clock = new Date("2026-03-29T07:00:30Z");
     await scheduler(store, poster).tick();
     expect(poster.posts[1]?.digest.since).toBe("2026-03-28T08:00:30.000Z");
+  });
+
+  it("does not post a slot from before the schedule was set up, and posts the next one", async () => {
+    const store = openStore();
+    clock = new Date("2026-03-27T10:00:00Z"); // an hour after today's 09:00 Berlin (08:00 UTC)
+    store.setDigestSchedule(BERLIN);
+    const poster = recorder();
+    const run = scheduler(store, poster);
+    expect(await run.tick()).toEqual([]);
+    clock = new Date("2026-03-28T08:00:30Z");
+    expect(await run.tick()).toEqual([{ guildId: BERLIN.guildId, day: "2026-03-28", status: "posted" }]);
+  });
+
+  it("starts a digest at most two days back, however long it was off", async () => {
+    const store = openStore();
+    store.setDigestSchedule(BERLIN);
+    const poster = recorder();
+    clock = new Date("2026-03-27T08:00:30Z");
+    await scheduler(store, poster).tick();
+    store.disableDigest(BERLIN.guildId);
+    clock = new Date("2026-04-20T12:00:00Z");
+    store.setDigestSchedule(BERLIN);
+    clock = new Date("2026-04-21T07:00:30Z");
+    await scheduler(store, poster).tick();
+    expect(poster.posts[1]?.digest.since).toBe("2026-04-19T07:00:30.000Z");
   });
 
   it("does nothing for servers whose digest is off", async () => {

@@ -19,7 +19,8 @@ let app: App;
 let discord: FakeDiscord;
 let store: BotStore;
 let bot: Bot;
-let clock = new Date("2026-03-29T07:00:20Z");
+// Set up the day before; the digest is due at 07:00 UTC on the 29th.
+let clock = new Date("2026-03-28T12:00:00Z");
 const logLines: string[] = [];
 let newsroom: { guildId: string; digestChannel: string };
 let locked: { guildId: string; systemChannel: string; digestChannel: string };
@@ -63,6 +64,7 @@ beforeAll(async () => {
     timezone: "Europe/Berlin",
   });
 
+  clock = new Date("2026-03-29T07:00:20Z");
   bot = await startTestBot(
     { app, store, discord, logLines },
     { digest: { graceHours: 6, whenEmpty: "post", intervalMs: 100 } },

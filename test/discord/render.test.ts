@@ -166,6 +166,7 @@ describe("helpers", () => {
 const digestOf = (count: number, size: number): Digest => ({
   generatedAt: "2026-03-27T08:00:00.000Z",
   since: "2026-03-26T08:00:00.000Z",
+  coveredUntil: "2026-03-27T07:00:00.000Z",
   stories: Array.from({ length: count }, (_, i) => ({
     id: `s${i}`,
     headline: `Headline ${i} `.repeat(40),
@@ -208,6 +209,7 @@ describe("renderDigest", () => {
     const messages = renderDigest({
       generatedAt: "2026-03-27T08:00:00.000Z",
       since: "2026-03-26T08:00:00.000Z",
+      coveredUntil: null,
       stories: [],
     });
     expect(messages).toHaveLength(1);

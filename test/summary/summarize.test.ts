@@ -125,12 +125,16 @@ describe("figures and disagreements", () => {
   it("read figures with what they count", () => {
     expect(figures("Germany will send two Patriot systems and €34 billion in aid.")).toEqual(
       new Map([
-        ["patriot", 2],
+        ["patriot system", 2],
         ["aid", 34e9],
       ]),
     );
     expect(figures("In 2025 the talks lasted 40 minutes.").get("minut")).toBe(40);
     expect(figures("In 2025 the talks lasted 40 minutes.").has("talk")).toBe(false);
+    // Dates are not counts; the same noun counting different things is not a disagreement.
+    expect(figures("They met on 12 March in Geneva.").size).toBe(0);
+    expect(figures("3 people were killed").get("peopl kill")).toBe(3);
+    expect(figures("5 people were injured").has("peopl kill")).toBe(false);
   });
 
   it("find none when outlets agree", () => {

@@ -23,7 +23,12 @@ const scheduler = new DigestScheduler({
     },
     notifyAdmins: async () => {},
   },
-  makeDigest: async (since, at) => ({ generatedAt: at.toISOString(), since: since.toISOString(), stories: [] }),
+  makeDigest: async (since, at) => ({
+    generatedAt: at.toISOString(),
+    since: since.toISOString(),
+    coveredUntil: at.toISOString(),
+    stories: [],
+  }),
   now,
   graceHours: 6,
   whenEmpty: "post",

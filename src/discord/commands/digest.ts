@@ -45,7 +45,7 @@ export const digestCommand: Command = {
     )
     .addSubcommand((sub) => sub.setName("off").setDescription("Stop the daily digest (needs Manage Server)."))
     .toJSON(),
-  rateLimited: false,
+  rateLimited: true,
   async execute(interaction, { app, store }) {
     const ephemeral = (text: string) => interaction.reply({ ...renderNotice(text), flags: MessageFlags.Ephemeral });
     const guildId = interaction.guildId;
@@ -55,8 +55,9 @@ export const digestCommand: Command = {
     }
     const sub = interaction.options.getSubcommand();
     if (sub === "now") {
-      // A preview of what the next digest would hold; it does not count as the day's digest.
-      await interaction.deferReply();
+      // A preview of what the next digest would hold, shown only to the asker; it does not count
+      // as the day's digest (and, being rate-limited, cannot flood a channel or a model).
+      await interaction.deferReply({ flags: MessageFlags.Ephemeral });
       const now = app.now();
       const since = store.lastDigestWindowEnd(guildId) ?? new Date(now.getTime() - 86_400_000);
       await sendRendered(interaction, renderDigest(await app.digest({ since, now })));

@@ -33,6 +33,8 @@ export interface AppOverrides {
   now?: () => Date;
   /** Replaces the model writer chosen by LLM (null: extractive). */
   writer?: ModelWriter | null;
+  /** How often a loaded index checks for a newer published build (default 5 s). */
+  indexCheckMs?: number;
 }
 
 export type IngestListeners = Pick<BuildOptions, "onProgress" | "onWarning" | "onNotice">;
@@ -98,7 +100,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     index: async ({ reload = false } = {}) => {
       // A long-running bot picks up a build published by `npm run ingest` (the pointer file is
       // checked at most every few seconds; a build is immutable once published).
-      if (loaded && !reload && Date.now() - pointerCheckedAt > POINTER_CHECK_MS) {
+      if (loaded && !reload && Date.now() - pointerCheckedAt >= (overrides.indexCheckMs ?? POINTER_CHECK_MS)) {
         pointerCheckedAt = Date.now();
         const live = await currentBuildDir(config.indexDir).catch(() => null);
         if (live && loadedDir && live !== loadedDir) reload = true;

@@ -1,16 +1,10 @@
-import { type Citation, newCitation } from "../answer/types.js";
+import { type Citation, type CitedArticle, newCitation } from "../answer/types.js";
 import { splitSentences } from "../text/sentences.js";
 import { contentTerms } from "../text/tokens.js";
 
 /** A numbered source the model was shown: one article and the text of it that it saw. */
-export interface Source {
+export interface Source extends CitedArticle {
   n: number;
-  docId: string;
-  title: string;
-  source: string | null;
-  published: string | null;
-  url: string | null;
-  file: string;
   text: string;
   chunkIds: string[];
 }

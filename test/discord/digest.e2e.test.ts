@@ -2,8 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import type { Bot } from "../../src/discord/bot.js";
-import { buildIndex } from "../../src/index/build.js";
-import { createIndexEmbedder } from "../../src/providers/embedders.js";
 import { BotStore } from "../../src/store/bot-store.js";
 import { openDatabase } from "../../src/store/database.js";
 import { startTestBot } from "../support/bot.js";
@@ -29,13 +27,7 @@ beforeAll(async () => {
   workspace = await makeWorkspace();
   const config = loadConfig({ CORPUS_DIR: workspace.corpusDir, INDEX_DIR: workspace.indexDir });
   // The seeds arrive an hour before the digest is due.
-  await buildIndex({
-    corpusDir: config.corpusDir,
-    indexDir: config.indexDir,
-    embedder: createIndexEmbedder("offline", { dimensions: 384 }),
-    chunking: { size: config.chunkSize, overlap: config.chunkOverlap },
-    now: () => new Date("2026-03-29T06:00:00Z"),
-  });
+  await createApp(config, { now: () => new Date("2026-03-29T06:00:00Z") }).ingest();
   app = createApp(config, { now: () => clock });
   store = new BotStore(openDatabase(":memory:"), () => clock);
   discord = await FakeDiscord.start();

@@ -3,8 +3,6 @@ import { type App, createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import type { Bot } from "../../src/discord/bot.js";
 import { createModelWriter } from "../../src/generation/writer.js";
-import { buildIndex } from "../../src/index/build.js";
-import { createIndexEmbedder } from "../../src/providers/embedders.js";
 import { BotStore } from "../../src/store/bot-store.js";
 import { openDatabase } from "../../src/store/database.js";
 import { startTestBot } from "../support/bot.js";
@@ -24,12 +22,7 @@ let channelId: string;
 beforeAll(async () => {
   workspace = await makeWorkspace();
   const config = loadConfig({ CORPUS_DIR: workspace.corpusDir, INDEX_DIR: workspace.indexDir });
-  await buildIndex({
-    corpusDir: config.corpusDir,
-    indexDir: config.indexDir,
-    embedder: createIndexEmbedder("offline", { dimensions: 384 }),
-    chunking: { size: config.chunkSize, overlap: config.chunkOverlap },
-  });
+  await createApp(config).ingest();
   fake = await FakeLlm.start();
   app = createApp(config, {
     writer: createModelWriter({
